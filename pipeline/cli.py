@@ -1,0 +1,110 @@
+"""The `banenafspraak` command (INTERFACE.md). Every verb drives the Dagster definitions."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+DEMO_KEY = "demo-sleutel-niet-voor-productie"
+
+
+class UsageError(Exception):
+    pass
+
+
+def _provisional(values: list[str]) -> dict[int, float]:
+    keys = {}
+    for value in values:
+        try:
+            year, share = value.split("=", 1)
+            keys[int(year)] = float(share.replace(",", "."))
+        except ValueError as exc:
+            raise UsageError(f"--provisional-key verwacht JAAR=AANDEEL_MARKT (bijv. 2022=0.675), niet '{value}'.") from exc
+    return keys
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    from pipeline.runner import measure
+
+    measure(
+        Path(args.delivery),
+        Path(args.warehouse),
+        args.year,
+        provisional_keys=_provisional(args.provisional_key),
+        cutoff_date=args.cutoff_date,
+    )
+    print(f"Klaar: jaren {', '.join(map(str, sorted(set(args.year))))} staan in {Path(args.warehouse).resolve()} "
+          "(meting.banen, meting.personen, meting.tabel1).")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from pipeline.demo.generator import DEMO_YEARS, generate_delivery
+    from pipeline.demo.keys import demo_provisional_keys
+    from pipeline.runner import measure
+
+    warehouse = Path(args.warehouse).expanduser().resolve()
+    delivery = warehouse.parent / "demo_levering"
+    os.environ.setdefault("BANENAFSPRAAK_PSEUDONIEM_SLEUTEL", DEMO_KEY)
+    started = time.monotonic()
+    print(f"demo-levering genereren in {delivery} ...")
+    generate_delivery(delivery, DEMO_YEARS, scale=args.scale)
+    keys = demo_provisional_keys()
+    print("voorlopige verdeelsleutels (jaren zonder gepubliceerde sleutel): "
+          + ", ".join(f"{y}={k}" for y, k in sorted(keys.items())))
+    measure(delivery, warehouse, DEMO_YEARS, provisional_keys=keys)
+    import duckdb
+
+    from pipeline.publicatie.preview import tabel1_rows
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = tabel1_rows(con, 2021)
+    finally:
+        con.close()
+    print("\nTabel 1, meting 2021 (extra banen t.o.v. de nulmeting 2012):")
+    print(f"{'':48}{'markt':>10}{'overheid':>10}{'totaal':>10}")
+    for regel, markt, overheid, totaal in rows:
+        print(f"{regel:48}{markt:>10}{overheid:>10}{totaal:>10}")
+    print(f"\nKlaar in {time.monotonic() - started:.0f} s. Resultaten: {warehouse} "
+          f"(open met DuckDB: SELECT * FROM meting.tabel1 WHERE jaar = 2021).")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="banenafspraak", description="De jaarlijkse meting van de banenafspraak.")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    run = verbs.add_parser("run", help="meet jaren uit een levering in een DuckDB-bestand")
+    run.add_argument("--delivery", required=True, help="map met polis/, werkgevers/, doelgroepregister/")
+    run.add_argument("--warehouse", required=True, help="het DuckDB-bestand voor analisten")
+    run.add_argument("--year", required=True, type=int, action="append", help="meetjaar (herhaalbaar)")
+    run.add_argument("--provisional-key", action="append", default=[], metavar="JAAR=AANDEEL_MARKT",
+                     help="voorlopige verdeelsleutel voor een jaar zonder gepubliceerde sleutel (METHOD R7)")
+    run.add_argument("--cutoff-date", default=None, metavar="JJJJ-MM-DD",
+                     help="afwijkende afsluitdatum (standaard 1 mei van Y+1, METHOD R1)")
+    run.set_defaults(func=cmd_run)
+
+    demo = verbs.add_parser("demo", help="bouw de synthetische demo-levering en meet elk jaar")
+    demo.add_argument("--warehouse", default="demo/banenafspraak.duckdb")
+    demo.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    args = build_parser().parse_args(argv)
+    from pipeline.runner import MeasurementError
+
+    try:
+        args.func(args)
+    except (MeasurementError, UsageError) as exc:
+        print(f"banenafspraak: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

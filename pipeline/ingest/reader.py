@@ -1,0 +1,161 @@
+"""Reading the files of a delivery (EXTRACTS.md): discovery, format, whole-file problems.
+
+Per file, a temporary view `bron` exposes every contract column as text plus `regelnummer`;
+the ingest SQL (sql/ingest/<extract>.sql) types, pseudonymises and checks the rows. A file
+that cannot be read as a whole raises DeliveryError naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+EXTRACTS = ("werkgevers", "doelgroepregister", "polis")
+
+# Contract columns per extract; the ones that may be absent from a file (then all NULL) are optional.
+COLUMNS: dict[str, list[str]] = {
+    "polis": [
+        "bsn", "loonheffingennummer", "ikv_id", "tijdvak_begin", "tijdvak_einde",
+        "verloonde_uren", "code_aard_arbeidsverhouding", "aanleverdatum", "volgnummer",
+    ],
+    "werkgevers": [
+        "loonheffingennummer", "naam", "geldig_vanaf", "geldig_tot", "sector_risicogroep",
+        "overheidswerkgever", "uren_sectorfonds_aandeel", "overheidssector", "sw_bedrijf",
+        "arbeidsmarktregio",
+    ],
+    "doelgroepregister": ["bsn", "grondslag", "datum_ingang", "datum_einde", "woonregio"],
+}
+OPTIONAL: dict[str, set[str]] = {
+    "polis": set(),
+    "werkgevers": {"naam", "geldig_tot", "overheidssector"},
+    "doelgroepregister": {"datum_einde"},
+}
+SUFFIXES = (".csv", ".csv.gz", ".parquet")
+
+
+class DeliveryError(Exception):
+    """A delivery or one of its files cannot be read as a whole; the run must stop."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    extract: str
+    path: Path
+    relative: str  # path within the delivery, e.g. 'polis/polis_2021.csv.gz'
+    format: str  # 'csv' or 'parquet'
+
+    @property
+    def bytes(self) -> int:
+        return self.path.stat().st_size
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        with self.path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+
+
+def discover(delivery: Path, extract: str) -> list[SourceFile]:
+    """The files of one extract, sorted by name. Unknown file types are an error, not skipped."""
+    folder = delivery / extract
+    if not folder.is_dir():
+        raise DeliveryError(f"Levering {delivery}: map '{extract}/' ontbreekt (EXTRACTS.md).")
+    files = []
+    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+        relative = f"{extract}/{path.name}"
+        if path.is_dir() or not path.name.lower().endswith(SUFFIXES):
+            raise DeliveryError(
+                f"Bestand {relative}: onbekend bestandstype; verwacht .csv, .csv.gz of .parquet."
+            )
+        fmt = "parquet" if path.name.lower().endswith(".parquet") else "csv"
+        files.append(SourceFile(extract, path, relative, fmt))
+    if not files:
+        raise DeliveryError(f"Levering {delivery}: map '{extract}/' bevat geen bestanden.")
+    return files
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _csv_reader(path: Path) -> str:
+    return (
+        f"read_csv({_quote(path)}, delim = ';', quote = '\"', escape = '\"', header = true, "
+        "all_varchar = true, strict_mode = true)"
+    )
+
+
+def _file_problem(source: SourceFile) -> str | None:
+    """Cheap whole-file checks DuckDB reports poorly: empty file, broken gzip."""
+    if source.bytes == 0:
+        return "het bestand is leeg (0 bytes)"
+    if source.path.name.lower().endswith(".gz"):
+        try:
+            with gzip.open(source.path, "rb") as handle:
+                while handle.read(1 << 20):
+                    pass
+        except (OSError, EOFError) as exc:
+            return f"gzip-bestand is afgebroken of beschadigd ({exc})"
+    return None
+
+
+def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
+    """Create TEMP VIEW bron over one file: contract columns as VARCHAR plus regelnummer."""
+    problem = _file_problem(source)
+    if problem:
+        raise DeliveryError(f"Bestand {source.relative}: {problem}.")
+    if source.format == "csv":
+        relation = _csv_reader(source.path)
+        line_offset = 1  # the header is line 1
+    else:
+        relation = f"read_parquet({_quote(source.path)})"
+        line_offset = 0
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    except duckdb.Error as exc:
+        raise DeliveryError(f"Bestand {source.relative}: kan niet gelezen worden: {_first_line(exc)}") from exc
+    present = {row[0].strip().lower().lstrip("\ufeff"): (row[0], row[1]) for row in described}
+    wanted = COLUMNS[source.extract]
+    missing = [c for c in wanted if c not in present and c not in OPTIONAL[source.extract]]
+    if missing:
+        hint = ""
+        if len(present) == 1:
+            only = next(iter(present.values()))[0]
+            if "," in only or "\t" in only or "|" in only:
+                hint = " Het scheidingsteken is vermoedelijk niet ';'."
+        raise DeliveryError(
+            f"Bestand {source.relative}: verplichte kolom(men) ontbreken: {', '.join(missing)}; "
+            f"gevonden kolommen: {', '.join(n for n, _ in present.values())}.{hint}"
+        )
+    selects = []
+    for column in wanted:
+        if column not in present:
+            selects.append(f"CAST(NULL AS VARCHAR) AS {column}")
+            continue
+        name, dtype = present[column]
+        ident = '"' + name.replace('"', '""') + '"'
+        if dtype.startswith("TIMESTAMP"):
+            ident = f"CAST({ident} AS DATE)"
+        selects.append(f"CAST({ident} AS VARCHAR) AS {column}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW bron AS SELECT ordinality + {line_offset} AS regelnummer, "
+        f"{', '.join(selects)} FROM {relation} WITH ORDINALITY"
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def describe_read_error(source: SourceFile, exc: BaseException) -> DeliveryError:
+    message = _first_line(exc)
+    lowered = str(exc).lower()
+    if "unicode" in lowered or "utf-8" in lowered or "utf8" in lowered:
+        message = f"het bestand is geen geldige UTF-8 ({message})"
+    return DeliveryError(f"Bestand {source.relative}: kan niet gelezen worden: {message}")

@@ -1,0 +1,42 @@
+-- meting.tabel1 — Table 1 of the Kamerbrief, per measured year, as it is printed:
+-- extra banen against the nulmeting by vorm (rows) and sector (columns), the target, the levels
+-- (banen in Y and in the nulmeting) and the change against the previous measured year Y−1.
+-- Each cell is rounded on its own, half away from zero (METHOD R8), from the unrounded cells of
+-- meting.banen; a total is the rounded sum of unrounded cells, so it can differ by 1 from the
+-- sum of its rounded parts, exactly as in the published tables.
+CREATE OR REPLACE VIEW meting.tabel1 AS
+WITH cellen AS (
+    SELECT jaar, vorm, sector, banen, banen_nulmeting, extra_banen, voorlopig FROM meting.banen
+),
+regels AS (
+    SELECT jaar, 1 AS volgorde, 'formele dienstverbanden' AS regel, sector, extra_banen AS waarde
+    FROM cellen WHERE vorm = 'formeel'
+    UNION ALL
+    SELECT jaar, 2, 'inleenverbanden (uitzend + Wsw-detachering)', sector, extra_banen
+    FROM cellen WHERE vorm = 'inleen'
+    UNION ALL
+    SELECT jaar, 3, 'totaal extra banen', sector, extra_banen FROM cellen
+    UNION ALL
+    SELECT jaar, 4, 'doelstelling', sector, doelstelling
+    FROM meting.realisatie WHERE sector IN ('markt', 'overheid')
+    UNION ALL
+    SELECT jaar, 5, 'banen in meetjaar', sector, banen FROM cellen
+    UNION ALL
+    SELECT jaar, 6, 'banen in de nulmeting', sector, banen_nulmeting FROM cellen
+    UNION ALL
+    SELECT c.jaar, 7, 'verandering t.o.v. vorige meting', c.sector, c.banen - p.banen
+    FROM cellen AS c
+    JOIN cellen AS p ON p.vorm = c.vorm AND p.sector = c.sector
+     AND p.jaar = (SELECT max(jaar) FROM meting.banen WHERE jaar < c.jaar)
+)
+SELECT
+    r.jaar,
+    r.volgorde,
+    r.regel,
+    CAST(round(sum(r.waarde) FILTER (WHERE r.sector = 'markt')) AS BIGINT) AS markt,
+    CAST(round(sum(r.waarde) FILTER (WHERE r.sector = 'overheid')) AS BIGINT) AS overheid,
+    CAST(round(sum(r.waarde)) AS BIGINT) AS totaal,
+    (SELECT bool_or(voorlopig) FROM meting.banen AS b WHERE b.jaar = r.jaar) AS voorlopig
+FROM regels AS r
+GROUP BY r.jaar, r.volgorde, r.regel
+ORDER BY r.jaar, r.volgorde;

@@ -1,0 +1,135 @@
+-- Tables of the working database (never opened by analysts; holds pseudonyms, never a raw BSN).
+-- Created idempotently at the start of every run.
+CREATE SCHEMA IF NOT EXISTS ref;
+CREATE SCHEMA IF NOT EXISTS ingest;
+CREATE SCHEMA IF NOT EXISTS staging;
+CREATE SCHEMA IF NOT EXISTS werk;
+CREATE SCHEMA IF NOT EXISTS meting;
+CREATE SCHEMA IF NOT EXISTS kwaliteit;
+
+-- Every row read from a polis file, typed, with the first rule it breaks (NULL = accepted).
+CREATE TABLE IF NOT EXISTS ingest.polis (
+    bron_bestand VARCHAR, regelnummer BIGINT,
+    persoon_id VARCHAR,                         -- HMAC-SHA256 pseudonym of the BSN
+    loonheffingennummer VARCHAR, ikv_id VARCHAR,
+    tijdvak_begin DATE, tijdvak_einde DATE,
+    verloonde_uren DECIMAL(18, 6),
+    code_aard_arbeidsverhouding INTEGER,
+    aanleverdatum DATE, volgnummer INTEGER,
+    regel VARCHAR, kolom VARCHAR, waarde VARCHAR, melding VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ingest.werkgevers (
+    bron_bestand VARCHAR, regelnummer BIGINT,
+    loonheffingennummer VARCHAR, naam VARCHAR,
+    geldig_vanaf DATE, geldig_tot DATE,
+    sector_risicogroep INTEGER, overheidswerkgever BOOLEAN,
+    uren_sectorfonds_aandeel DOUBLE, overheidssector VARCHAR,
+    sw_bedrijf BOOLEAN, arbeidsmarktregio VARCHAR,
+    regel VARCHAR, kolom VARCHAR, waarde VARCHAR, melding VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ingest.doelgroepregister (
+    bron_bestand VARCHAR, regelnummer BIGINT,
+    persoon_id VARCHAR, grondslag VARCHAR,
+    datum_ingang DATE, datum_einde DATE, woonregio VARCHAR,
+    regel VARCHAR, kolom VARCHAR, waarde VARCHAR, melding VARCHAR
+);
+-- One row per input file: what was read, accepted and quarantined.
+CREATE TABLE IF NOT EXISTS ingest.bestanden (
+    extract VARCHAR, bron_bestand VARCHAR, formaat VARCHAR,
+    bytes BIGINT, sha256 VARCHAR, rijen_gelezen BIGINT
+);
+
+-- Accepted rows: what the measurement may count.
+CREATE OR REPLACE VIEW staging.polis AS
+    SELECT * EXCLUDE (regel, kolom, waarde, melding) FROM ingest.polis WHERE regel IS NULL;
+CREATE OR REPLACE VIEW staging.werkgevers AS
+    SELECT * EXCLUDE (regel, kolom, waarde, melding) FROM ingest.werkgevers WHERE regel IS NULL;
+CREATE OR REPLACE VIEW staging.doelgroepregister AS
+    SELECT * EXCLUDE (regel, kolom, waarde, melding) FROM ingest.doelgroepregister WHERE regel IS NULL;
+
+-- Per-year intermediate results of the measurement (one partition = one jaar).
+CREATE TABLE IF NOT EXISTS werk.definitieve_versies (
+    jaar INTEGER, bron_bestand VARCHAR, regelnummer BIGINT, persoon_id VARCHAR,
+    loonheffingennummer VARCHAR, ikv_id VARCHAR, tijdvak_begin DATE, tijdvak_einde DATE,
+    verloonde_uren DECIMAL(18, 6), code_aard_arbeidsverhouding INTEGER,
+    aanleverdatum DATE, volgnummer INTEGER
+);
+CREATE TABLE IF NOT EXISTS werk.na_afsluitdatum (
+    jaar INTEGER, bron_bestand VARCHAR, regelnummer BIGINT, loonheffingennummer VARCHAR,
+    ikv_id VARCHAR, tijdvak_begin DATE, aanleverdatum DATE, afsluitdatum DATE
+);
+CREATE TABLE IF NOT EXISTS werk.venster_uren (
+    jaar INTEGER, bron_bestand VARCHAR, regelnummer BIGINT, persoon_id VARCHAR,
+    loonheffingennummer VARCHAR, ikv_id VARCHAR, tijdvak_begin DATE, tijdvak_einde DATE,
+    code_aard_arbeidsverhouding INTEGER, verloonde_uren DECIMAL(18, 6),
+    dagen_tijdvak INTEGER, dagen_in_venster INTEGER, uren_venster DECIMAL(38, 10)
+);
+CREATE TABLE IF NOT EXISTS werk.doelgroep_uren (
+    jaar INTEGER, bron_bestand VARCHAR, regelnummer BIGINT, persoon_id VARCHAR,
+    loonheffingennummer VARCHAR, ikv_id VARCHAR, tijdvak_begin DATE, tijdvak_einde DATE,
+    code_aard_arbeidsverhouding INTEGER, uren_venster DECIMAL(38, 10)
+);
+CREATE TABLE IF NOT EXISTS werk.werkgever_peildatum (
+    jaar INTEGER, loonheffingennummer VARCHAR, peildatum DATE, geldig_vanaf DATE,
+    sector_risicogroep INTEGER, overheidswerkgever BOOLEAN, uren_sectorfonds_aandeel DOUBLE,
+    overheidssector VARCHAR, sw_bedrijf BOOLEAN, arbeidsmarktregio VARCHAR
+);
+CREATE TABLE IF NOT EXISTS werk.vorm_uren (
+    jaar INTEGER, bron_bestand VARCHAR, regelnummer BIGINT, persoon_id VARCHAR,
+    loonheffingennummer VARCHAR, ikv_id VARCHAR, tijdvak_begin DATE,
+    code_aard_arbeidsverhouding INTEGER, vorm VARCHAR, inleen_soort VARCHAR,
+    vorm_regel INTEGER, uren_venster DECIMAL(38, 10)
+);
+CREATE TABLE IF NOT EXISTS werk.telbare_uren (
+    jaar INTEGER, bron_bestand VARCHAR, regelnummer BIGINT, persoon_id VARCHAR,
+    loonheffingennummer VARCHAR, ikv_id VARCHAR, tijdvak_begin DATE,
+    vorm VARCHAR, inleen_soort VARCHAR, sector VARCHAR, overheidssector VARCHAR,
+    werkgever_regio VARCHAR, uren_venster DECIMAL(38, 10)
+);
+CREATE TABLE IF NOT EXISTS werk.verdeelsleutel (
+    jaar INTEGER, aandeel_markt DOUBLE, aandeel_overheid DOUBLE, voorlopig BOOLEAN, bron VARCHAR
+);
+CREATE TABLE IF NOT EXISTS werk.uren_per_cel (
+    jaar INTEGER, sector VARCHAR, vorm VARCHAR, uren DOUBLE, voorlopig BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS werk.banen_per_cel (
+    jaar INTEGER, sector VARCHAR, vorm VARCHAR, uren DOUBLE, banen DOUBLE, voorlopig BOOLEAN
+);
+
+-- Outputs (copied to the analyst-facing warehouse file on publication).
+CREATE TABLE IF NOT EXISTS meting.banen (
+    jaar INTEGER, sector VARCHAR, vorm VARCHAR, uren DOUBLE, banen DOUBLE,
+    banen_nulmeting DOUBLE, extra_banen DOUBLE, voorlopig BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS meting.realisatie (
+    jaar INTEGER, sector VARCHAR, extra_banen DOUBLE, doelstelling DOUBLE,
+    verschil DOUBLE, realisatie_pct DOUBLE, voorlopig BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS meting.personen (
+    jaar INTEGER, werkzame_personen BIGINT, doelgroep_omvang BIGINT, voorlopig BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS meting.verdeelsleutel (
+    jaar INTEGER, aandeel_markt DOUBLE, aandeel_overheid DOUBLE, voorlopig BOOLEAN, bron VARCHAR
+);
+
+-- The quarantine: every rejected input row with its rule (INTERFACE.md columns).
+CREATE OR REPLACE VIEW kwaliteit.quarantaine AS
+    SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.polis WHERE regel IS NOT NULL
+    UNION ALL
+    SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.werkgevers WHERE regel IS NOT NULL
+    UNION ALL
+    SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.doelgroepregister WHERE regel IS NOT NULL;
+
+-- Per input file: rows read, accepted and quarantined (nothing is lost: read = accepted + quarantined).
+CREATE OR REPLACE VIEW kwaliteit.bestanden AS
+    SELECT b.extract, b.bron_bestand, b.formaat, b.bytes, b.sha256, b.rijen_gelezen,
+           coalesce(a.geaccepteerd, 0) AS rijen_geaccepteerd, coalesce(a.quarantaine, 0) AS rijen_quarantaine
+    FROM ingest.bestanden AS b
+    LEFT JOIN (
+        SELECT bron_bestand, count(*) FILTER (WHERE regel IS NULL) AS geaccepteerd,
+               count(*) FILTER (WHERE regel IS NOT NULL) AS quarantaine
+        FROM (SELECT bron_bestand, regel FROM ingest.polis
+              UNION ALL SELECT bron_bestand, regel FROM ingest.werkgevers
+              UNION ALL SELECT bron_bestand, regel FROM ingest.doelgroepregister)
+        GROUP BY bron_bestand
+    ) AS a USING (bron_bestand);

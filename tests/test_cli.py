@@ -1,0 +1,183 @@
+"""The `banenafspraak` command: exit codes, messages, and the INTERFACE.md tables it fills."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import BSN, TEST_KEY, write_delivery
+
+D = 25.5 * 31 / 7  # hours of one baan in December (METHOD R8), computed here independently
+
+WERKGEVERS = [
+    dict(loonheffingennummer="100000001L01", naam="Markt BV", geldig_vanaf="2000-01-01", sector_risicogroep=10,
+         overheidswerkgever=False, uren_sectorfonds_aandeel=0.0, sw_bedrijf=False, arbeidsmarktregio="AMR01"),
+    dict(loonheffingennummer="100000002L01", naam="Gemeente", geldig_vanaf="2000-01-01", sector_risicogroep=63,
+         overheidswerkgever=True, uren_sectorfonds_aandeel=0.1, overheidssector="Gemeenten", sw_bedrijf=False,
+         arbeidsmarktregio="AMR02"),
+    dict(loonheffingennummer="100000003L01", naam="Uitzend BV", geldig_vanaf="2000-01-01", sector_risicogroep=52,
+         overheidswerkgever=False, uren_sectorfonds_aandeel=0.0, sw_bedrijf=False, arbeidsmarktregio="AMR03"),
+]
+REGISTER = [
+    dict(bsn=BSN[0], grondslag="WAJONG", datum_ingang="2010-01-01", woonregio="AMR01"),
+    dict(bsn=BSN[1], grondslag="IB", datum_ingang="2016-01-01", woonregio="AMR02"),
+    dict(bsn=BSN[2], grondslag="IB", datum_ingang="2010-01-01", woonregio="AMR03"),
+]
+
+
+def _polis(bsn, lhn, ikv, year, hours, delivered=None):
+    return dict(bsn=bsn, loonheffingennummer=lhn, ikv_id=ikv, tijdvak_begin=f"{year}-12-01",
+                tijdvak_einde=f"{year}-12-31", verloonde_uren=hours, code_aard_arbeidsverhouding=1,
+                aanleverdatum=delivered or f"{year + 1}-01-15", volgnummer=1)
+
+
+POLIS = [
+    _polis(BSN[0], "100000001L01", "1", 2012, 100.0),
+    _polis(BSN[0], "100000001L01", "1", 2021, 120.0),
+    _polis(BSN[1], "100000002L01", "7", 2021, 80.0),
+    _polis(BSN[2], "100000003L01", "3", 2012, 50.0),
+    _polis(BSN[2], "100000003L01", "3", 2021, 60.0),
+    _polis(BSN[2], "100000003L01", "3", 2022, 70.0),
+    _polis("123456789", "100000001L01", "9", 2021, 40.0),  # fails the elfproef: quarantined
+    # 150 colleagues outside the doelgroep: never counted (and the bad row stays under 1 %)
+    *[_polis(BSN[3], "100000001L01", f"x{i}", 2021, 30.0) for i in range(150)],
+]
+
+
+def banenafspraak(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "BANENAFSPRAAK_PSEUDONIEM_SLEUTEL": TEST_KEY, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, env=environment, timeout=600
+    )
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    root = tmp_path_factory.mktemp("cli")
+    delivery = write_delivery(root / "levering", POLIS, WERKGEVERS, REGISTER)
+    warehouse = root / "out" / "w.duckdb"
+    result = banenafspraak("run", "--delivery", str(delivery), "--warehouse", str(warehouse),
+                           "--year", "2021", "--year", "2022", "--provisional-key", "2022=0.7")
+    return delivery, warehouse, result
+
+
+def test_run_fills_meting_banen_with_hand_computed_values(measured):
+    _, warehouse, result = measured
+    assert result.returncode == 0, result.stderr
+    con = duckdb.connect(str(warehouse), read_only=True)
+    got = {(j, s, v): (u, b, n, e, p) for j, s, v, u, b, n, e, p in con.execute(
+        "SELECT jaar, sector, vorm, uren, banen, banen_nulmeting, extra_banen, voorlopig FROM meting.banen").fetchall()}
+    expected_hours = {
+        (2012, "markt", "formeel"): 100.0, (2012, "overheid", "formeel"): 0.0,
+        (2012, "markt", "inleen"): 50 * 0.76, (2012, "overheid", "inleen"): 50 * 0.24,
+        (2021, "markt", "formeel"): 120.0, (2021, "overheid", "formeel"): 80.0,
+        (2021, "markt", "inleen"): 60 * 0.68, (2021, "overheid", "inleen"): 60 * 0.32,
+        (2022, "markt", "formeel"): 0.0, (2022, "overheid", "formeel"): 0.0,
+        (2022, "markt", "inleen"): 70 * 0.7, (2022, "overheid", "inleen"): 70 * 0.3,
+    }
+    assert set(got) == set(expected_hours)
+    for (jaar, sector, vorm), hours in expected_hours.items():
+        uren, banen, nul, extra, voorlopig = got[(jaar, sector, vorm)]
+        base = expected_hours[(2012, sector, vorm)] / D
+        assert uren == pytest.approx(hours, abs=1e-9)
+        assert banen == pytest.approx(hours / D, abs=1e-12)
+        assert nul == pytest.approx(base, abs=1e-12)
+        assert extra == pytest.approx(hours / D - base, abs=1e-12)
+        assert voorlopig is (jaar == 2022)
+    personen = dict(con.execute("SELECT jaar, werkzame_personen FROM meting.personen").fetchall())
+    assert personen == {2012: 2, 2021: 3, 2022: 1}
+    omvang = dict(con.execute("SELECT jaar, doelgroep_omvang FROM meting.personen").fetchall())
+    assert omvang == {2012: 2, 2021: 3, 2022: 3}
+
+
+def test_interface_columns_and_types(measured):
+    _, warehouse, _ = measured
+    con = duckdb.connect(str(warehouse), read_only=True)
+    columns = {(t, c): d for t, c, d in con.execute(
+        "SELECT table_schema || '.' || table_name, column_name, data_type FROM information_schema.columns").fetchall()}
+    for column, dtype in [("jaar", "INTEGER"), ("sector", "VARCHAR"), ("vorm", "VARCHAR"), ("uren", "DOUBLE"),
+                          ("banen", "DOUBLE"), ("banen_nulmeting", "DOUBLE"), ("extra_banen", "DOUBLE")]:
+        assert columns[("meting.banen", column)] == dtype
+    assert columns[("meting.personen", "werkzame_personen")] == "BIGINT"
+    assert columns[("meting.personen", "doelgroep_omvang")] == "BIGINT"
+    for column in ["bron_bestand", "regelnummer", "regel", "kolom", "waarde", "melding"]:
+        assert ("kwaliteit.quarantaine", column) in columns
+
+
+def test_bad_row_is_quarantined_with_pseudonymised_value_and_no_raw_bsn_anywhere(measured):
+    _, warehouse, _ = measured
+    con = duckdb.connect(str(warehouse), read_only=True)
+    quarantine = con.execute("SELECT bron_bestand, regelnummer, regel, kolom, waarde FROM kwaliteit.quarantaine").fetchall()
+    assert len(quarantine) == 1
+    bron, line, rule, column, value = quarantine[0]
+    assert (bron, line, rule, column) == ("polis/polis.csv", 8, "bsn_elfproef", "bsn")  # header = line 1
+    assert value != "123456789" and len(value) == 64
+    raw = set(BSN) | {"123456789"}
+    for schema, table, column in con.execute(
+        "SELECT table_schema, table_name, column_name FROM information_schema.columns WHERE data_type = 'VARCHAR'"
+    ).fetchall():
+        hits = con.execute(
+            f'SELECT count(*) FROM "{schema}"."{table}" WHERE "{column}" IN (SELECT unnest(?))', [sorted(raw)]
+        ).fetchone()[0]
+        assert hits == 0, f"raw BSN in {schema}.{table}.{column}"
+
+
+def test_tabel1_rounds_each_cell_half_away_from_zero(measured):
+    _, warehouse, _ = measured
+    con = duckdb.connect(str(warehouse), read_only=True)
+    row = con.execute("SELECT markt, overheid, totaal FROM meting.tabel1 WHERE jaar = 2021 AND volgorde = 4").fetchone()
+    assert row == (60000, 20000, 80000)  # the 2021 targets from data/reference/doelstelling.csv
+
+
+def test_year_without_key_fails_naming_the_year_and_keeps_the_published_file(measured, tmp_path):
+    delivery, warehouse, _ = measured
+    before = warehouse.read_bytes()
+    result = banenafspraak("run", "--delivery", str(delivery), "--warehouse", str(warehouse), "--year", "2022")
+    assert result.returncode != 0
+    assert "Geen verdeelsleutel voor meetjaar 2022" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert warehouse.read_bytes() == before
+
+
+def test_unreadable_file_stops_the_run_naming_the_file(measured, tmp_path):
+    delivery, warehouse, _ = measured
+    broken = tmp_path / "broken"
+    write_delivery(broken, POLIS, WERKGEVERS, REGISTER)
+    (broken / "werkgevers" / "werkgevers.csv").write_text("loonheffingennummer,naam,geldig_vanaf\n1,2,3\n")
+    before = warehouse.read_bytes()
+    result = banenafspraak("run", "--delivery", str(broken), "--warehouse", str(warehouse), "--year", "2021")
+    assert result.returncode != 0
+    assert "werkgevers/werkgevers.csv" in result.stderr
+    assert "scheidingsteken" in result.stderr
+    assert warehouse.read_bytes() == before
+
+
+def test_missing_delivery_and_missing_key_are_clear_errors(tmp_path):
+    result = banenafspraak("run", "--delivery", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb"),
+                           "--year", "2021")
+    assert result.returncode == 1 and "bestaat niet" in result.stderr
+    result = banenafspraak("run", "--delivery", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"),
+                           "--year", "2021", env={"BANENAFSPRAAK_PSEUDONIEM_SLEUTEL": ""})
+    assert result.returncode == 1 and "BANENAFSPRAAK_PSEUDONIEM_SLEUTEL" in result.stderr
+
+
+def test_run_history_is_kept_in_a_persistent_dagster_instance(measured):
+    _, warehouse, _ = measured
+    home = warehouse.with_name(warehouse.name + ".dagster")
+    assert (home / "dagster.yaml").exists()
+    assert any(home.rglob("*.db"))
+
+
+def test_delivery_over_the_quarantine_threshold_stops_before_publication(tmp_path):
+    bad = [_polis("123456789", "100000001L01", f"b{i}", 2021, 10.0) for i in range(5)]
+    delivery = write_delivery(tmp_path / "levering", POLIS + bad, WERKGEVERS, REGISTER)
+    warehouse = tmp_path / "w.duckdb"
+    result = banenafspraak("run", "--delivery", str(delivery), "--warehouse", str(warehouse), "--year", "2021")
+    assert result.returncode == 1
+    assert "quarantaine_onder_drempel" in result.stderr and "ingest/polis" in result.stderr
+    assert not warehouse.exists()
