@@ -12,13 +12,14 @@ from dagster import (
     schedule,
 )
 
+from pipeline.audit.assets import grootboek_sluit, verantwoording
 from pipeline.ingest.assets import ASSETS as INGEST_ASSETS
 from pipeline.ingest.assets import CHECKS as INGEST_CHECKS
 from pipeline.meting.assets import ASSETS as METING_ASSETS
 from pipeline.publicatie.assets import warehouse_publicatie
 from pipeline.resources import default_resources
 
-ALL_ASSETS = [*INGEST_ASSETS, *METING_ASSETS, warehouse_publicatie]
+ALL_ASSETS = [*INGEST_ASSETS, *METING_ASSETS, verantwoording, warehouse_publicatie]
 
 # One job measures one year: ingest the delivery (unpartitioned), then every per-year step and
 # the publication for the partition. The CLI runs the ingestion once and the years after it.
@@ -43,7 +44,7 @@ def jaarlijkse_meting(context: ScheduleEvaluationContext):
 
 defs = Definitions(
     assets=ALL_ASSETS,
-    asset_checks=INGEST_CHECKS,
+    asset_checks=[*INGEST_CHECKS, grootboek_sluit],
     jobs=[jaarmeting_job],
     schedules=[jaarlijkse_meting],
     resources=default_resources(),

@@ -131,13 +131,14 @@ def measure(
     ingest_keys = {key for a in INGEST_ASSETS for key in a.keys}
     all_keys = defs.resolve_asset_graph().get_all_asset_keys()
     measure_keys = [key for key in all_keys if key not in ingest_keys and key != PUBLICATIE]
+    configured_ops = ["__".join(step.key.path) for step in STEPS] + ["audit__verantwoording"]
     run_ids = []
     with writer_lock(warehouse), DagsterInstance.get() as instance:
 
         def launch(year: int, selection: list | None, what: str) -> None:
             step_config = {"voorlopig_aandeel_markt": provisional_keys.get(year), "afsluitdatum": cutoff_date}
             run_config = {
-                "ops": {"__".join(step.key.path): {"config": step_config} for step in STEPS},
+                "ops": {op: {"config": step_config} for op in configured_ops},
                 "loggers": {"console": {"config": {"log_level": os.environ.get("BANENAFSPRAAK_LOG_LEVEL", "CRITICAL")}}},
             }
             log(f"{what} {year} ...")

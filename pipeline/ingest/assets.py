@@ -90,8 +90,8 @@ def ingest_extract(
                 con.execute("ROLLBACK")
                 raise Failure(description=str(describe_read_error(source, exc))) from exc
             con.execute(
-                "INSERT INTO ingest.bestanden VALUES (?, ?, ?, ?, ?, ?)",
-                [extract, source.relative, source.format, source.bytes, source.sha256(), rows_read],
+                "INSERT INTO ingest.bestanden VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [extract, source.relative, source.format, source.bytes, source.sha256(), rows_read, context.run_id],
             )
         if cross_checks:
             run_sql(con, cross_checks, params)

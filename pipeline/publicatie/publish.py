@@ -28,6 +28,7 @@ def publish_year(work_path: Path, published_path: Path, jaar: int) -> None:
             con.execute(f"ATTACH '{_escape(work_path)}' AS werk_db (READ_ONLY)")
             con.execute("BEGIN TRANSACTION")
             run_sql(con, "publicatie/publiceren.sql", {"jaar": jaar})
+            run_sql(con, "publicatie/audit.sql", {"jaar": jaar})
             run_sql(con, "publicatie/tabel1.sql")
             run_sql(con, "publicatie/views.sql")
             con.execute("COMMIT")

@@ -6,6 +6,7 @@ CREATE SCHEMA IF NOT EXISTS staging;
 CREATE SCHEMA IF NOT EXISTS werk;
 CREATE SCHEMA IF NOT EXISTS meting;
 CREATE SCHEMA IF NOT EXISTS kwaliteit;
+CREATE SCHEMA IF NOT EXISTS audit;
 
 -- Every row read from a polis file, typed, with the first rule it breaks (NULL = accepted).
 CREATE TABLE IF NOT EXISTS ingest.polis (
@@ -36,7 +37,7 @@ CREATE TABLE IF NOT EXISTS ingest.doelgroepregister (
 -- One row per input file: what was read, accepted and quarantined.
 CREATE TABLE IF NOT EXISTS ingest.bestanden (
     extract VARCHAR, bron_bestand VARCHAR, formaat VARCHAR,
-    bytes BIGINT, sha256 VARCHAR, rijen_gelezen BIGINT
+    bytes BIGINT, sha256 VARCHAR, rijen_gelezen BIGINT, inleesrun VARCHAR
 );
 
 -- Accepted rows: what the measurement may count.
@@ -133,3 +134,24 @@ CREATE OR REPLACE VIEW kwaliteit.bestanden AS
               UNION ALL SELECT bron_bestand, regel FROM ingest.doelgroepregister)
         GROUP BY bron_bestand
     ) AS a USING (bron_bestand);
+
+-- Audit record per measured year (METHOD outputs traced to inputs, rules and code).
+-- The run that measured the year: Dagster run id, times, package versions, git commit, SQL hashes.
+CREATE TABLE IF NOT EXISTS audit.runs (
+    jaar INTEGER, dagster_run_id VARCHAR, inleesrun VARCHAR, gestart TIMESTAMP, beeindigd TIMESTAMP,
+    levering VARCHAR, pakketversies VARCHAR, git_commit VARCHAR, sql_hashes VARCHAR
+);
+-- Every input file the year was measured from (path within the delivery, sha256, bytes, rows).
+CREATE TABLE IF NOT EXISTS audit.invoerbestanden (
+    jaar INTEGER, extract VARCHAR, bron_bestand VARCHAR, formaat VARCHAR, sha256 VARCHAR,
+    bytes BIGINT, rijen BIGINT
+);
+-- The reference values used, with their source rows.
+CREATE TABLE IF NOT EXISTS audit.referentiewaarden (
+    jaar INTEGER, naam VARCHAR, waarde VARCHAR, bron VARCHAR
+);
+-- The step ledger: counts from raw rows to Table 1, per year.
+CREATE TABLE IF NOT EXISTS audit.grootboek (
+    jaar INTEGER, volgorde INTEGER, stap VARCHAR, regel VARCHAR, deel VARCHAR,
+    rijen BIGINT, uren DOUBLE, banen DOUBLE
+);
