@@ -34,7 +34,7 @@ def cmd_run(args: argparse.Namespace) -> None:
         Path(args.warehouse),
         args.year,
         provisional_keys=_provisional(args.provisional_key),
-        cutoff_date=args.cutoff_date,
+        cutoff_dates={year: args.cutoff_date for year in args.year} if args.cutoff_date else None,
     )
     print(f"Klaar: jaren {', '.join(map(str, sorted(set(args.year))))} staan in {Path(args.warehouse).resolve()} "
           "(meting.banen, meting.personen, meting.tabel1).")
@@ -72,6 +72,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
           f"(open met DuckDB: SELECT * FROM meting.tabel1 WHERE jaar = 2021).")
 
 
+def cmd_replay(args: argparse.Namespace) -> None:
+    from pipeline.audit.replay import replay
+
+    print(replay(Path(args.delivery), Path(args.warehouse), args.year, log=lambda _: None))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="banenafspraak", description="De jaarlijkse meting van de banenafspraak.")
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -83,8 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--provisional-key", action="append", default=[], metavar="JAAR=AANDEEL_MARKT",
                      help="voorlopige verdeelsleutel voor een jaar zonder gepubliceerde sleutel (METHOD R7)")
     run.add_argument("--cutoff-date", default=None, metavar="JJJJ-MM-DD",
-                     help="afwijkende afsluitdatum (standaard 1 mei van Y+1, METHOD R1)")
+                     help="afwijkende afsluitdatum voor de opgegeven jaren (standaard 1 mei van Y+1, METHOD R1)")
     run.set_defaults(func=cmd_run)
+
+    replay = verbs.add_parser("replay", help="meet een gepubliceerd jaar opnieuw en vergelijk elke cel")
+    replay.add_argument("--delivery", required=True)
+    replay.add_argument("--warehouse", required=True)
+    replay.add_argument("--year", required=True, type=int)
+    replay.set_defaults(func=cmd_replay)
 
     demo = verbs.add_parser("demo", help="bouw de synthetische demo-levering en meet elk jaar")
     demo.add_argument("--warehouse", default="demo/banenafspraak.duckdb")
@@ -100,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         args.func(args)
-    except (MeasurementError, UsageError) as exc:
+    except (MeasurementError, UsageError) as exc:  # ReplayMismatch is a MeasurementError
         print(f"banenafspraak: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -93,11 +93,16 @@ def measure(
     warehouse: Path,
     years: Sequence[int],
     provisional_keys: Mapping[int, float] | None = None,
-    cutoff_date: str | None = None,
+    cutoff_dates: Mapping[int, str] | None = None,
     log: Callable[[str], None] = print,
 ) -> list[str]:
-    """Measure `years` (plus the nulmeting) from `delivery` into `warehouse`. Returns run ids."""
+    """Measure `years` (plus the nulmeting) from `delivery` into `warehouse`. Returns run ids.
+
+    provisional_keys: explicit verdeelsleutel (share markt) per year without a published key.
+    cutoff_dates: a cut-off date (YYYY-MM-DD) per year instead of the reference default.
+    """
     provisional_keys = dict(provisional_keys or {})
+    cutoff_dates = dict(cutoff_dates or {})
     delivery = delivery.expanduser().resolve()
     warehouse = warehouse.expanduser().resolve()
     if not delivery.is_dir():
@@ -136,7 +141,7 @@ def measure(
     with writer_lock(warehouse), DagsterInstance.get() as instance:
 
         def launch(year: int, selection: list | None, what: str) -> None:
-            step_config = {"voorlopig_aandeel_markt": provisional_keys.get(year), "afsluitdatum": cutoff_date}
+            step_config = {"voorlopig_aandeel_markt": provisional_keys.get(year), "afsluitdatum": cutoff_dates.get(year)}
             run_config = {
                 "ops": {op: {"config": step_config} for op in configured_ops},
                 "loggers": {"console": {"config": {"log_level": os.environ.get("BANENAFSPRAAK_LOG_LEVEL", "CRITICAL")}}},

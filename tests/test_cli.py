@@ -181,3 +181,35 @@ def test_delivery_over_the_quarantine_threshold_stops_before_publication(tmp_pat
     assert result.returncode == 1
     assert "quarantaine_onder_drempel" in result.stderr and "ingest/polis" in result.stderr
     assert not warehouse.exists()
+
+
+def test_replay_confirms_and_a_changed_byte_fails_naming_the_file(measured, tmp_path):
+    delivery, warehouse, _ = measured
+    result = banenafspraak("replay", "--delivery", str(delivery), "--warehouse", str(warehouse), "--year", "2022")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("replay 2022: identiek")
+    changed = tmp_path / "changed"
+    import shutil
+
+    shutil.copytree(delivery, changed)
+    register = changed / "doelgroepregister" / "register.csv"
+    register.write_bytes(register.read_bytes().replace(b"AMR03", b"AMR04"))  # figures would not move
+    result = banenafspraak("replay", "--delivery", str(changed), "--warehouse", str(warehouse), "--year", "2022")
+    assert result.returncode == 1
+    assert "doelgroepregister/register.csv is gewijzigd" in result.stderr
+
+
+def test_drill_down_sums_to_every_published_cell(measured):
+    _, warehouse, _ = measured
+    con = duckdb.connect(str(warehouse), read_only=True)
+    cells = con.execute(
+        """SELECT b.jaar, b.sector, b.vorm, b.banen, coalesce(sum(h.banen), 0), count(h.persoon_id)
+           FROM meting.banen AS b LEFT JOIN audit.herleiding AS h USING (jaar, sector, vorm)
+           GROUP BY ALL ORDER BY ALL""").fetchall()
+    assert len(cells) == 12
+    for jaar, sector, vorm, banen, summed, contributors in cells:
+        assert summed == pytest.approx(banen, abs=1e-9), (jaar, sector, vorm)
+    # the 2021 formal overheid cell is the one person at the gemeente: 80 hours
+    row = con.execute("SELECT loonheffingennummer, uren FROM audit.herleiding "
+                      "WHERE jaar = 2021 AND sector = 'overheid' AND vorm = 'formeel'").fetchall()
+    assert row == [("100000002L01", 80.0)]

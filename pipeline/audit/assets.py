@@ -27,7 +27,7 @@ AUDIT = AssetKey(["audit", "verantwoording"])
     group_name="audit",
     partitions_def=YEARS,
     deps=[AssetKey(["meting", "banen"]), AssetKey(["meting", "personen"])],
-    code_version=sql_hash(["audit/grootboek.sql", "audit/referentiewaarden.sql"]),
+    code_version=sql_hash(["audit/grootboek.sql", "audit/referentiewaarden.sql", "audit/bijdragen.sql"]),
     description="Audit record of the year: run, input files (sha256), reference values, step ledger.",
 )
 def verantwoording(
@@ -41,6 +41,7 @@ def verantwoording(
         con.execute("BEGIN TRANSACTION")
         run_sql(con, "audit/grootboek.sql", params)
         run_sql(con, "audit/referentiewaarden.sql", params)
+        run_sql(con, "audit/bijdragen.sql", params)
         inleesrun = con.execute("SELECT max(inleesrun) FROM ingest.bestanden").fetchone()[0]
         con.execute("DELETE FROM audit.runs WHERE jaar = ?", [jaar])
         con.execute(

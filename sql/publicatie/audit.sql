@@ -7,6 +7,7 @@ CREATE TABLE IF NOT EXISTS audit.runs AS SELECT * FROM werk_db.audit.runs LIMIT 
 CREATE TABLE IF NOT EXISTS audit.invoerbestanden AS SELECT * FROM werk_db.audit.invoerbestanden LIMIT 0;
 CREATE TABLE IF NOT EXISTS audit.referentiewaarden AS SELECT * FROM werk_db.audit.referentiewaarden LIMIT 0;
 CREATE TABLE IF NOT EXISTS audit.grootboek AS SELECT * FROM werk_db.audit.grootboek LIMIT 0;
+CREATE TABLE IF NOT EXISTS audit.bijdragen AS SELECT * FROM werk_db.audit.bijdragen LIMIT 0;
 
 DELETE FROM audit.runs WHERE jaar = $jaar;
 INSERT INTO audit.runs SELECT * FROM werk_db.audit.runs WHERE jaar = $jaar;
@@ -22,3 +23,17 @@ SELECT * FROM werk_db.audit.referentiewaarden WHERE jaar = $jaar ORDER BY naam;
 DELETE FROM audit.grootboek WHERE jaar = $jaar;
 INSERT INTO audit.grootboek
 SELECT * FROM werk_db.audit.grootboek WHERE jaar = $jaar ORDER BY volgorde, deel;
+
+DELETE FROM audit.bijdragen WHERE jaar = $jaar;
+INSERT INTO audit.bijdragen
+SELECT * FROM werk_db.audit.bijdragen WHERE jaar = $jaar
+ORDER BY sector, vorm, loonheffingennummer, persoon_id, ikv_id, tijdvak_begin;
+
+-- The drill-down view auditors use: per published cell, each employer and pseudonymised person
+-- with their December hours and banen; SUM(banen) over a cell equals meting.banen.banen.
+CREATE OR REPLACE VIEW audit.herleiding AS
+SELECT jaar, sector, vorm, loonheffingennummer, persoon_id,
+       count(*) AS records, sum(uren) AS uren, sum(banen) AS banen
+FROM audit.bijdragen
+GROUP BY ALL
+ORDER BY jaar, sector, vorm, loonheffingennummer, persoon_id;

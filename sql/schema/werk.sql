@@ -155,3 +155,9 @@ CREATE TABLE IF NOT EXISTS audit.grootboek (
     jaar INTEGER, volgorde INTEGER, stap VARCHAR, regel VARCHAR, deel VARCHAR,
     rijen BIGINT, uren DOUBLE, banen DOUBLE
 );
+-- Drill-down: each counted record's contribution to a published cell (sql/audit/bijdragen.sql).
+CREATE TABLE IF NOT EXISTS audit.bijdragen (
+    jaar INTEGER, sector VARCHAR, vorm VARCHAR, inleen_soort VARCHAR, loonheffingennummer VARCHAR,
+    persoon_id VARCHAR, ikv_id VARCHAR, tijdvak_begin DATE, bron_bestand VARCHAR, regelnummer BIGINT,
+    uren_venster DOUBLE, aandeel DOUBLE, uren DOUBLE, banen DOUBLE
+);
