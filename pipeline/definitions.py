@@ -15,17 +15,18 @@ from dagster import (
 from pipeline.audit.assets import grootboek_sluit, verantwoording
 from pipeline.ingest.assets import ASSETS as INGEST_ASSETS
 from pipeline.ingest.assets import CHECKS as INGEST_CHECKS
+from pipeline.ingest.sources import SOURCES
 from pipeline.meting.assets import ASSETS as METING_ASSETS
 from pipeline.publicatie.assets import warehouse_publicatie
 from pipeline.resources import default_resources
 
-ALL_ASSETS = [*INGEST_ASSETS, *METING_ASSETS, verantwoording, warehouse_publicatie]
+ALL_ASSETS = [*SOURCES, *INGEST_ASSETS, *METING_ASSETS, verantwoording, warehouse_publicatie]
 
 # One job measures one year: ingest the delivery (unpartitioned), then every per-year step and
 # the publication for the partition. The CLI runs the ingestion once and the years after it.
 jaarmeting_job = define_asset_job(
     name="jaarmeting",
-    selection=AssetSelection.all(),
+    selection=AssetSelection.all() - AssetSelection.assets(*(a.key for a in SOURCES)),
     description="Ingest the delivery and measure one year (partition) into the warehouse.",
 )
 

@@ -119,6 +119,7 @@ def measure(
 
     from pipeline.definitions import defs
     from pipeline.ingest.assets import ASSETS as INGEST_ASSETS
+    from pipeline.ingest.sources import SOURCES
     from pipeline.meting.assets import STEPS
     from pipeline.partitions import YEARS
 
@@ -135,7 +136,8 @@ def measure(
     job = defs.resolve_job_def("jaarmeting")
     ingest_keys = {key for a in INGEST_ASSETS for key in a.keys}
     all_keys = defs.resolve_asset_graph().get_all_asset_keys()
-    measure_keys = [key for key in all_keys if key not in ingest_keys and key != PUBLICATIE]
+    source_keys = {source.key for source in SOURCES}
+    measure_keys = [key for key in all_keys if key not in ingest_keys | source_keys and key != PUBLICATIE]
     configured_ops = ["__".join(step.key.path) for step in STEPS] + ["audit__verantwoording"]
     run_ids = []
     with writer_lock(warehouse), DagsterInstance.get() as instance:

@@ -19,7 +19,7 @@ def test_definitions_load_with_job_schedule_and_checks():
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert keys == {
-        "ref/referentiedata", "ingest/werkgevers", "ingest/doelgroepregister", "ingest/polis",
+        "levering/polis", "levering/werkgevers", "levering/doelgroepregister", "ref/referentiedata", "ingest/werkgevers", "ingest/doelgroepregister", "ingest/polis",
         "werk/definitieve_versies", "werk/venster_uren", "werk/doelgroep_uren", "werk/werkgever_peildatum",
         "werk/vorm_uren", "werk/telbare_uren", "werk/uren_per_cel", "werk/banen_per_cel",
         "meting/banen", "meting/personen", "audit/verantwoording", "publicatie/warehouse",
@@ -52,3 +52,9 @@ def test_partitions_start_at_the_nulmeting():
     partitions = defs.resolve_job_def("jaarmeting").partitions_def.get_partition_keys()
     assert partitions[0] == "2012"
     assert "2021" in partitions
+
+
+def test_ingest_assets_depend_on_the_observable_delivery_sources():
+    graph = defs.resolve_asset_graph()
+    for extract in ("polis", "werkgevers", "doelgroepregister"):
+        assert AssetKey(["levering", extract]) in graph.get(AssetKey(["ingest", extract])).parent_keys

@@ -18,6 +18,7 @@ from dagster import (
     asset_check,
 )
 
+from pipeline.ingest.sources import SOURCE_KEYS
 from pipeline.ingest.reader import DeliveryError, create_source_view, describe_read_error, discover
 from pipeline.paths import REFERENCE_DIR
 from pipeline.resources import (
@@ -122,14 +123,14 @@ def ingest_extract(
     )
 
 
-@asset(key=WERKGEVERS, group_name=GROUP, deps=[REFERENCE],
+@asset(key=WERKGEVERS, group_name=GROUP, deps=[REFERENCE, SOURCE_KEYS["werkgevers"]],
        code_version=sql_hash(["ingest/werkgevers.sql", "ingest/werkgevers_versies.sql"]),
        description="Employer register versions (EXTRACTS.md §2), checked; overlapping versions rejected.")
 def werkgevers(context: AssetExecutionContext, delivery: DeliveryResource, warehouse: WarehouseResource) -> None:
     ingest_extract(context, "werkgevers", delivery, warehouse, None, "ingest/werkgevers_versies.sql")
 
 
-@asset(key=DOELGROEPREGISTER, group_name=GROUP, deps=[REFERENCE],
+@asset(key=DOELGROEPREGISTER, group_name=GROUP, deps=[REFERENCE, SOURCE_KEYS["doelgroepregister"]],
        code_version=sql_hash(["ingest/doelgroepregister.sql"]),
        description="Doelgroepregister intervals (EXTRACTS.md §3), BSN pseudonymised, checked.")
 def doelgroepregister(
@@ -141,7 +142,7 @@ def doelgroepregister(
     ingest_extract(context, "doelgroepregister", delivery, warehouse, pseudonym_key, None)
 
 
-@asset(key=POLIS, group_name=GROUP, deps=[REFERENCE, WERKGEVERS],
+@asset(key=POLIS, group_name=GROUP, deps=[REFERENCE, WERKGEVERS, SOURCE_KEYS["polis"]],
        code_version=sql_hash(["ingest/polis.sql", "ingest/polis_kruiscontroles.sql"]),
        description="Payroll records (EXTRACTS.md §1), BSN pseudonymised, checked within and across extracts.")
 def polis(

@@ -18,8 +18,10 @@ from pipeline.sqlfiles import run_sql
 
 def publish_year(work_path: Path, published_path: Path, jaar: int) -> None:
     published_path.parent.mkdir(parents=True, exist_ok=True)
+    # Called under the warehouse's writer lock: any staging copy left is from a killed run.
+    for stale in published_path.parent.glob(f".{published_path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
     staging = published_path.with_name(f".{published_path.name}.{os.getpid()}.tmp")
-    staging.unlink(missing_ok=True)
     if published_path.exists():
         shutil.copyfile(published_path, staging)
     try:

@@ -1,0 +1,274 @@
+"""Great Expectations (GX 1.x) suites for the accepted rows and one year's final payroll versions.
+
+GX cannot validate DuckDB tables (STACK.md): `frame_for` runs the query in sql/kwaliteit/<name>.sql
+and returns a pandas DataFrame, `validate` checks it against the suite of the same name in an
+ephemeral GX context and writes Data Docs (HTML).
+
+Suites (built in code; code lists read from data/reference, see `_codes`):
+- werkgevers          accepted rows of staging.werkgevers
+- doelgroepregister   accepted rows of staging.doelgroepregister
+- polis_venster       werk.definitieve_versies of one jaar (final versions: the key is unique)
+
+These are a second, independent look at rows the ingestion SQL already accepted; a failure
+means a rule in sql/ingest or sql/meting lets something through.
+
+`import great_expectations` takes seconds: it happens inside the functions, never at import.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.paths import REFERENCE_DIR
+from pipeline.sqlfiles import parameters_used, sql_text
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas
+    from great_expectations import ExpectationSuite
+
+SUITES = ("werkgevers", "doelgroepregister", "polis_venster")
+
+# Full-match patterns. `\Z`, not `$`: GX runs `Series.str.contains`, and Python's `$` also
+# matches before a trailing newline ("123456789L12\n" would pass with `$`).
+LOONHEFFINGENNUMMER = r"^[0-9]{9}L[0-9]{2}\Z"
+PSEUDONIEM = r"^[0-9a-f]{64}\Z"  # HMAC-SHA256 hex digest (sql/schema/macros.sql: lower case)
+
+# How much of each failure GX keeps: counts plus up to 20 example values (shown in Data Docs).
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+
+
+@dataclass
+class GxOutcome:
+    """The result of validating one frame against one suite."""
+
+    success: bool
+    evaluated: int  # expectations evaluated
+    failed: list[str]  # "expectation_type(column, ...)" of each failed expectation
+    docs_index: Path | None  # Data Docs index.html (None when no docs were written)
+    details: dict[str, str] = field(default_factory=dict)  # failed label -> what went wrong
+
+
+# --------------------------------------------------------------------------- reference code lists
+
+
+def _codes(csv_name: str, column: str) -> list[str]:
+    """The codes in one column of data/reference/<csv_name> (file order, blanks skipped)."""
+    with (REFERENCE_DIR / csv_name).open(encoding="utf-8-sig", newline="") as handle:
+        return [row[column].strip() for row in csv.DictReader(handle) if (row[column] or "").strip()]
+
+
+def _arbeidsmarktregios() -> list[str]:
+    """AMR01..AMR35: the 35 numbered labour market regions (EXTRACTS.md §2, §3).
+
+    There is no reference CSV of regions (the ingestion SQL checks the same numbered pattern);
+    if data/reference/arbeidsmarktregio.csv appears, its codes are used instead.
+    """
+    path = REFERENCE_DIR / "arbeidsmarktregio.csv"
+    if path.exists():
+        return _codes(path.name, "arbeidsmarktregio")
+    return [f"AMR{n:02d}" for n in range(1, 36)]
+
+
+# --------------------------------------------------------------------------- suites
+
+
+def build_suite(name: str) -> ExpectationSuite:
+    """The expectation suite `name` (one of SUITES), built in code."""
+    import great_expectations as gx
+
+    E = gx.expectations
+
+    def not_null(*columns: str) -> list:
+        return [E.ExpectColumnValuesToNotBeNull(column=c) for c in columns]
+
+    def not_before(later: str, earlier: str) -> Any:
+        """later >= earlier on rows where both are filled (a null end date = still open)."""
+        return E.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=later, column_B=earlier, or_equal=True, ignore_row_if="either_value_is_missing"
+        )
+
+    regios = _arbeidsmarktregios()
+    if name == "werkgevers":
+        expectations = [
+            *not_null("loonheffingennummer", "geldig_vanaf", "sector_risicogroep", "overheidswerkgever",
+                      "uren_sectorfonds_aandeel", "sw_bedrijf", "arbeidsmarktregio"),
+            E.ExpectColumnValuesToMatchRegex(column="loonheffingennummer", regex=LOONHEFFINGENNUMMER),
+            not_before("geldig_tot", "geldig_vanaf"),
+            E.ExpectColumnValuesToBeBetween(column="uren_sectorfonds_aandeel", min_value=0, max_value=1),
+            E.ExpectColumnValuesToBeInSet(column="arbeidsmarktregio", value_set=regios),
+            # Nulls are allowed (non-government employers): GX set checks skip missing values.
+            E.ExpectColumnValuesToBeInSet(
+                column="overheidssector", value_set=_codes("overheidssector.csv", "overheidssector")
+            ),
+        ]
+    elif name == "doelgroepregister":
+        expectations = [
+            *not_null("persoon_id", "grondslag", "datum_ingang", "woonregio"),
+            E.ExpectColumnValuesToMatchRegex(column="persoon_id", regex=PSEUDONIEM),
+            E.ExpectColumnValuesToBeInSet(column="grondslag", value_set=_codes("grondslag.csv", "grondslag")),
+            not_before("datum_einde", "datum_ingang"),
+            E.ExpectColumnValuesToBeInSet(column="woonregio", value_set=regios),
+        ]
+    elif name == "polis_venster":
+        expectations = [
+            *not_null("loonheffingennummer", "ikv_id", "tijdvak_begin", "tijdvak_einde", "verloonde_uren",
+                      "code_aard_arbeidsverhouding", "aanleverdatum"),
+            E.ExpectColumnValuesToMatchRegex(column="loonheffingennummer", regex=LOONHEFFINGENNUMMER),
+            not_before("tijdvak_einde", "tijdvak_begin"),
+            not_before("max_uren", "verloonde_uren"),  # verloonde_uren <= 24 x days
+            # Final versions (METHOD R1): one row per payroll record.
+            E.ExpectCompoundColumnsToBeUnique(column_list=["loonheffingennummer", "ikv_id", "tijdvak_begin"]),
+        ]
+    else:
+        raise KeyError(f"unknown GX suite {name!r}; known: {', '.join(SUITES)}")
+    # Passed to the constructor: suite.add_expectation() needs an active context even on a new suite.
+    return gx.ExpectationSuite(name=name, expectations=expectations)
+
+
+def label(expectation_type: str, kwargs: dict[str, Any]) -> str:
+    """'expect_x(column)' / 'expect_x(column_A, column_B)' / 'expect_x(c1, c2, c3)'."""
+    if "column" in kwargs:
+        columns = [kwargs["column"]]
+    elif "column_A" in kwargs:
+        columns = [kwargs["column_A"], kwargs["column_B"]]
+    else:
+        columns = list(kwargs.get("column_list") or [])
+    return f"{expectation_type}({', '.join(map(str, columns))})"
+
+
+def suite_labels(name: str) -> list[str]:
+    """The labels of every expectation of suite `name` (as they appear in GxOutcome.failed)."""
+    return [label(e.expectation_type, e.configuration.kwargs) for e in build_suite(name).expectations]
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def frame_for(con: duckdb.DuckDBPyConnection, name: str, jaar: int | None = None) -> pandas.DataFrame:
+    """The DataFrame suite `name` validates, from sql/kwaliteit/<name>.sql (polis_venster needs jaar)."""
+    if name not in SUITES:
+        raise KeyError(f"unknown GX frame {name!r}; known: {', '.join(SUITES)}")
+    text = sql_text(f"kwaliteit/{name}.sql")
+    wanted = parameters_used(text)
+    if "jaar" in wanted and jaar is None:
+        raise ValueError(f"frame {name!r} needs a jaar")
+    params = {"jaar": int(jaar)} if "jaar" in wanted else None
+    return con.execute(text, params).fetchdf()
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _show(value: Any) -> str:
+    """An example value for a message: plain text, not numpy/pandas reprs."""
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    if isinstance(value, dict):
+        return "(" + ", ".join(_show(v) for v in value.values()) + ")"
+    import pandas
+
+    if value is None or (pandas.api.types.is_scalar(value) and pandas.isna(value)):  # NaN, NaT, NA
+        return "leeg"
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if hasattr(value, "date") and hasattr(value, "hour") and not (value.hour or value.minute or value.second):
+        value = value.date()
+    return str(value)
+
+
+def _quiet() -> None:
+    """Keep GX from writing progress bars and chatter into CLI output."""
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+
+def validate(name: str, frame: pandas.DataFrame, docs_dir: Path | None) -> GxOutcome:
+    """Validate `frame` against suite `name`; write Data Docs into docs_dir / name.
+
+    Every call uses a fresh ephemeral context, whose stores are in memory. GX's site builder
+    removes pages whose results are not in the context's store, so one site can hold only one
+    context's results: each suite gets its own site folder (docs_dir/<name>/index.html), and
+    validating one suite never removes another suite's pages. Re-validating a suite replaces
+    its site. docs_dir=None writes no Data Docs (faster; docs_index is None).
+    """
+    _quiet()
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    suite = build_suite(name)
+    labels = [label(e.expectation_type, e.configuration.kwargs) for e in suite.expectations]
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    site_dir = None
+    actions = []
+    if docs_dir is not None:
+        site_dir = Path(docs_dir).resolve() / name
+        # Replace the ephemeral context's default site (a fresh temp folder each time) by ours only.
+        context.variables.data_docs_sites = {
+            "kwaliteit": {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        }
+        actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["kwaliteit"]))
+    else:
+        context.variables.data_docs_sites = {}
+
+    batch = (
+        context.data_sources.add_pandas(name=f"{name}_pandas")
+        .add_dataframe_asset(name=name)
+        .add_batch_definition_whole_dataframe(name=f"{name}_geheel")
+    )
+    suite = context.suites.add(suite)
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{name}_validatie", data=batch, suite=suite)
+    )
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name=f"{name}_checkpoint",
+            validation_definitions=[definition],
+            actions=actions,
+            result_format=RESULT_FORMAT,
+        )
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GX internals' pandas/numpy deprecation noise
+        result = checkpoint.run(batch_parameters={"dataframe": frame})
+
+    evaluated, failed, details = 0, [], {}
+    for validation in result.run_results.values():
+        for r in validation.results:
+            evaluated += 1
+            if r.success:
+                continue
+            config = r.expectation_config
+            key = label(config.type, config.kwargs)
+            failed.append(key)
+            info = r.exception_info or {}
+            if info.get("raised_exception"):
+                details[key] = f"fout: {info.get('exception_message')}"
+            else:
+                res = r.result or {}
+                examples = ", ".join(_show(v) for v in (res.get("partial_unexpected_list") or [])[:3])
+                count = res.get("unexpected_count")
+                details[key] = f"{count} afwijkende rij{'' if count == 1 else 'en'}, bijv. {examples}"
+    order = {key: i for i, key in enumerate(labels)}  # report in suite order, not GX's
+    failed.sort(key=lambda key: order.get(key, len(order)))
+
+    docs_index = None
+    if site_dir is not None and (site_dir / "index.html").exists():
+        docs_index = site_dir / "index.html"
+    return GxOutcome(
+        success=bool(result.success) and not failed,
+        evaluated=evaluated,
+        failed=failed,
+        docs_index=docs_index,
+        details=details,
+    )
