@@ -107,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    import warnings
+
+    from dagster import BetaWarning
+
+    warnings.filterwarnings("ignore", category=BetaWarning)  # observable_source_asset is beta
     args = build_parser().parse_args(argv)
     from pipeline.runner import MeasurementError
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,12 +65,9 @@ def _codes(csv_name: str, column: str) -> list[str]:
 def _arbeidsmarktregios() -> list[str]:
     """AMR01..AMR35: the 35 numbered labour market regions (EXTRACTS.md §2, §3).
 
-    There is no reference CSV of regions (the ingestion SQL checks the same numbered pattern);
-    if data/reference/arbeidsmarktregio.csv appears, its codes are used instead.
+    The one code list not read from data/reference: there is no regions CSV (yet); the
+    ingestion SQL checks the same numbered pattern. Read it from a CSV once one exists.
     """
-    path = REFERENCE_DIR / "arbeidsmarktregio.csv"
-    if path.exists():
-        return _codes(path.name, "arbeidsmarktregio")
     return [f"AMR{n:02d}" for n in range(1, 36)]
 
 
@@ -182,9 +178,29 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _exception_messages(info: Any) -> list[str]:
+    """Messages of a result's exception_info: flat, or (a metric that failed) one dict per metric."""
+    if not isinstance(info, dict):
+        return []
+    if "raised_exception" in info:
+        return [str(info.get("exception_message"))] if info.get("raised_exception") else []
+    return sorted({m for value in info.values() for m in _exception_messages(value)})
+
+
 def _quiet() -> None:
-    """Keep GX from writing progress bars and chatter into CLI output."""
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    """Keep GX's INFO chatter (hundreds of lines per validation) out of logs set to INFO.
+
+    Progress bars are switched off on the context (validate). GX warnings still show; a level
+    set deliberately on the 'great_expectations' logger is left alone.
+    """
+    logger = logging.getLogger("great_expectations")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.WARNING)
+    # This module sets its own logger to INFO at import ("Created temporary directory ... for
+    # ephemeral docs site" on every get_context).
+    base = logging.getLogger("great_expectations.data_context.types.base")
+    if base.level == logging.INFO:
+        base.setLevel(logging.NOTSET)
 
 
 def validate(name: str, frame: pandas.DataFrame, docs_dir: Path | None) -> GxOutcome:
@@ -196,9 +212,11 @@ def validate(name: str, frame: pandas.DataFrame, docs_dir: Path | None) -> GxOut
     validating one suite never removes another suite's pages. Re-validating a suite replaces
     its site. docs_dir=None writes no Data Docs (faster; docs_index is None).
     """
-    _quiet()
+    _quiet()  # before the import: its INFO chatter
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    _quiet()  # after the import: the logger GX itself sets to INFO
 
     suite = build_suite(name)
     labels = [label(e.expectation_type, e.configuration.kwargs) for e in suite.expectations]
@@ -238,9 +256,7 @@ def validate(name: str, frame: pandas.DataFrame, docs_dir: Path | None) -> GxOut
             result_format=RESULT_FORMAT,
         )
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # GX internals' pandas/numpy deprecation noise
-        result = checkpoint.run(batch_parameters={"dataframe": frame})
+    result = checkpoint.run(batch_parameters={"dataframe": frame})
 
     evaluated, failed, details = 0, [], {}
     for validation in result.run_results.values():
@@ -251,9 +267,9 @@ def validate(name: str, frame: pandas.DataFrame, docs_dir: Path | None) -> GxOut
             config = r.expectation_config
             key = label(config.type, config.kwargs)
             failed.append(key)
-            info = r.exception_info or {}
-            if info.get("raised_exception"):
-                details[key] = f"fout: {info.get('exception_message')}"
+            errors = _exception_messages(r.exception_info)
+            if errors:
+                details[key] = "fout: " + "; ".join(errors)
             else:
                 res = r.result or {}
                 examples = ", ".join(_show(v) for v in (res.get("partial_unexpected_list") or [])[:3])

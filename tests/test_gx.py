@@ -1,0 +1,245 @@
+"""Great Expectations suites (pipeline/kwaliteit/gx.py): clean frames pass, every expectation can
+fail on its own, Data Docs are written, and frame_for builds the frames from the working database.
+
+GX is slow to import (~5 s, once) and ~0.1 s per validation without Data Docs: the per-expectation
+tests validate small frames without docs; only the docs tests write HTML.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.kwaliteit import gx as kw
+from tests.conftest import insert, pseudonym
+
+LHN = "123456789L01"
+LHN2 = "987654321L02"
+PID = pseudonym("123456782")
+
+
+def _dates(*values: str | None) -> pd.Series:
+    return pd.Series(pd.to_datetime(list(values)), dtype="datetime64[us]")
+
+
+def clean_frame(name: str) -> pd.DataFrame:
+    """A hand-made frame of accepted rows, with the edge cases each suite must allow."""
+    if name == "werkgevers":
+        return pd.DataFrame({
+            "bron_bestand": ["w.csv"] * 3,
+            "regelnummer": [1, 2, 3],
+            "loonheffingennummer": [LHN, LHN, LHN2],
+            "naam": ["Bakkerij", "Bakkerij", "Gemeente"],
+            "geldig_vanaf": _dates("2020-01-01", "2021-01-01", "2019-06-01"),
+            "geldig_tot": _dates("2020-12-31", None, "2019-06-01"),  # open version; one-day version
+            "sector_risicogroep": [52, 52, 63],
+            "overheidswerkgever": [False, False, True],
+            "uren_sectorfonds_aandeel": [0.0, 0.25, 1.0],  # both bounds
+            "overheidssector": [None, None, "Gemeenten"],  # null allowed
+            "sw_bedrijf": [False, False, True],
+            "arbeidsmarktregio": ["AMR01", "AMR01", "AMR35"],
+        })
+    if name == "doelgroepregister":
+        return pd.DataFrame({
+            "bron_bestand": ["d.csv"] * 3,
+            "regelnummer": [1, 2, 3],
+            "persoon_id": [PID, PID, pseudonym("111222333")],
+            "grondslag": ["IB", "BESCHUT", "GELIJK_78D"],
+            "datum_ingang": _dates("2019-01-01", "2020-05-01", "2022-03-01"),
+            "datum_einde": _dates(None, "2020-05-01", "2023-12-31"),
+            "woonregio": ["AMR01", "AMR17", "AMR35"],
+        })
+    if name == "polis_venster":
+        return pd.DataFrame({
+            "loonheffingennummer": [LHN, LHN, LHN2],
+            "ikv_id": ["1", "1", "1"],  # same relation, other period; same ikv_id, other employer
+            "tijdvak_begin": _dates("2024-12-01", "2024-11-25", "2024-12-31"),
+            "tijdvak_einde": _dates("2024-12-31", "2024-12-01", "2024-12-31"),
+            "verloonde_uren": [744.0, -8.0, 24.0],  # maximum; a correction may be negative
+            "max_uren": [744.0, 168.0, 24.0],
+            "code_aard_arbeidsverhouding": [1, 1, 11],
+            "aanleverdatum": _dates("2025-01-10", "2024-12-05", "2025-02-01"),
+        })
+    raise KeyError(name)
+
+
+def _set(column: str, value, row: int = 1):
+    def mutate(frame: pd.DataFrame) -> None:
+        if isinstance(value, str) and frame[column].dtype.kind == "M":
+            frame[column] = frame[column].astype(object)
+            frame.loc[row, column] = pd.Timestamp(value)
+            frame[column] = frame[column].astype("datetime64[us]")
+        else:
+            frame[column] = frame[column].astype(object)
+            frame.loc[row, column] = value
+    return mutate
+
+
+def _duplicate_key(frame: pd.DataFrame) -> None:
+    """Row 1 gets the key (loonheffingennummer, ikv_id, tijdvak_begin) of row 0; other values stay valid."""
+    frame.loc[1, "tijdvak_begin"] = frame.loc[0, "tijdvak_begin"]
+    frame.loc[1, "tijdvak_einde"] = frame.loc[0, "tijdvak_einde"]
+    frame.loc[1, "max_uren"] = frame.loc[0, "max_uren"]
+
+
+NN = "expect_column_values_to_not_be_null"
+PAIR = "expect_column_pair_values_a_to_be_greater_than_b"
+
+# (suite, expectation label, one broken value) — every expectation of every suite.
+BROKEN = [
+    ("werkgevers", f"{NN}(loonheffingennummer)", _set("loonheffingennummer", None)),
+    ("werkgevers", f"{NN}(geldig_vanaf)", _set("geldig_vanaf", None)),
+    ("werkgevers", f"{NN}(sector_risicogroep)", _set("sector_risicogroep", None)),
+    ("werkgevers", f"{NN}(overheidswerkgever)", _set("overheidswerkgever", None)),
+    ("werkgevers", f"{NN}(uren_sectorfonds_aandeel)", _set("uren_sectorfonds_aandeel", None)),
+    ("werkgevers", f"{NN}(sw_bedrijf)", _set("sw_bedrijf", None)),
+    ("werkgevers", f"{NN}(arbeidsmarktregio)", _set("arbeidsmarktregio", None)),
+    ("werkgevers", "expect_column_values_to_match_regex(loonheffingennummer)",
+     _set("loonheffingennummer", "123456789L01\n")),
+    ("werkgevers", f"{PAIR}(geldig_tot, geldig_vanaf)", _set("geldig_tot", "2019-12-31", row=0)),
+    ("werkgevers", "expect_column_values_to_be_between(uren_sectorfonds_aandeel)",
+     _set("uren_sectorfonds_aandeel", 1.01)),
+    ("werkgevers", "expect_column_values_to_be_in_set(arbeidsmarktregio)", _set("arbeidsmarktregio", "AMR36")),
+    ("werkgevers", "expect_column_values_to_be_in_set(overheidssector)", _set("overheidssector", "Gemeente", row=2)),
+    ("doelgroepregister", f"{NN}(persoon_id)", _set("persoon_id", None)),
+    ("doelgroepregister", f"{NN}(grondslag)", _set("grondslag", None)),
+    ("doelgroepregister", f"{NN}(datum_ingang)", _set("datum_ingang", None)),
+    ("doelgroepregister", f"{NN}(woonregio)", _set("woonregio", None)),
+    ("doelgroepregister", "expect_column_values_to_match_regex(persoon_id)", _set("persoon_id", "123456782")),
+    ("doelgroepregister", "expect_column_values_to_be_in_set(grondslag)", _set("grondslag", "ib")),
+    ("doelgroepregister", f"{PAIR}(datum_einde, datum_ingang)", _set("datum_einde", "2020-04-30")),
+    ("doelgroepregister", "expect_column_values_to_be_in_set(woonregio)", _set("woonregio", "AMR00")),
+    ("polis_venster", f"{NN}(loonheffingennummer)", _set("loonheffingennummer", None)),
+    ("polis_venster", f"{NN}(ikv_id)", _set("ikv_id", None)),
+    ("polis_venster", f"{NN}(tijdvak_begin)", _set("tijdvak_begin", None)),
+    ("polis_venster", f"{NN}(tijdvak_einde)", _set("tijdvak_einde", None)),
+    ("polis_venster", f"{NN}(verloonde_uren)", _set("verloonde_uren", None)),
+    ("polis_venster", f"{NN}(code_aard_arbeidsverhouding)", _set("code_aard_arbeidsverhouding", None)),
+    ("polis_venster", f"{NN}(aanleverdatum)", _set("aanleverdatum", None)),
+    ("polis_venster", "expect_column_values_to_match_regex(loonheffingennummer)",
+     _set("loonheffingennummer", "12345678L01")),
+    ("polis_venster", f"{PAIR}(tijdvak_einde, tijdvak_begin)", _set("tijdvak_einde", "2024-11-24")),
+    ("polis_venster", f"{PAIR}(max_uren, verloonde_uren)", _set("verloonde_uren", 744.000001, row=0)),
+    ("polis_venster", "expect_compound_columns_to_be_unique(loonheffingennummer, ikv_id, tijdvak_begin)",
+     _duplicate_key),
+]
+
+
+def test_import_does_not_load_great_expectations():
+    code = "import sys, pipeline.kwaliteit.gx; print('great_expectations' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_code_lists_come_from_reference_csvs():
+    by_label = {kw.label(e.expectation_type, e.configuration.kwargs): e for e in kw.build_suite("werkgevers").expectations}
+    sectors = by_label["expect_column_values_to_be_in_set(overheidssector)"].value_set
+    assert len(sectors) == 14 and "Rechterlijke macht" in sectors
+    by_label = {kw.label(e.expectation_type, e.configuration.kwargs): e
+                for e in kw.build_suite("doelgroepregister").expectations}
+    assert set(by_label["expect_column_values_to_be_in_set(grondslag)"].value_set) == {
+        "IB", "PR", "VSO_PRO", "WSW", "WAJONG", "WIW_ID", "GELIJK_78D", "VOORZIENING", "BESCHUT"}
+    regios = by_label["expect_column_values_to_be_in_set(woonregio)"].value_set
+    assert len(regios) == 35 and "AMR01" in regios and "AMR35" in regios
+
+
+@pytest.mark.parametrize("name", kw.SUITES)
+def test_every_expectation_has_a_breaking_case(name):
+    assert sorted(label for suite, label, _ in BROKEN if suite == name) == sorted(kw.suite_labels(name))
+
+
+@pytest.mark.parametrize("name", kw.SUITES)
+def test_clean_frame_passes(name):
+    outcome = kw.validate(name, clean_frame(name), None)
+    assert outcome.failed == [], outcome.details
+    assert outcome.success
+    assert outcome.evaluated == len(kw.suite_labels(name))
+    assert outcome.docs_index is None
+
+
+@pytest.mark.parametrize(("name", "expected", "mutate"), BROKEN, ids=[f"{s}-{e}" for s, e, _ in BROKEN])
+def test_each_expectation_fails_alone(name, expected, mutate):
+    frame = clean_frame(name)
+    mutate(frame)
+    outcome = kw.validate(name, frame, None)
+    assert not outcome.success
+    assert outcome.failed == [expected], outcome.details
+    rows = 2 if expected.startswith("expect_compound_columns_to_be_unique") else 1  # both duplicates count
+    assert outcome.details[expected].startswith(f"{rows} afwijkende rij"), outcome.details
+
+
+def test_missing_column_is_a_failure_not_a_crash():
+    outcome = kw.validate("werkgevers", clean_frame("werkgevers").drop(columns=["sw_bedrijf"]), None)
+    assert not outcome.success
+    assert outcome.failed == [f"{NN}(sw_bedrijf)"]
+    assert outcome.details[f"{NN}(sw_bedrijf)"].startswith("fout:")
+
+
+def test_data_docs_written_per_suite(tmp_path):
+    docs = tmp_path / "docs"
+    ok = kw.validate("werkgevers", clean_frame("werkgevers"), docs)
+    broken = clean_frame("polis_venster")
+    _duplicate_key(broken)
+    bad = kw.validate("polis_venster", broken, docs)
+    assert ok.docs_index == (docs / "werkgevers" / "index.html").resolve()
+    assert bad.docs_index == (docs / "polis_venster" / "index.html").resolve()
+    # The second validation did not remove the first suite's site (one site per suite).
+    assert ok.docs_index.exists() and bad.docs_index.exists()
+    assert "werkgevers" in ok.docs_index.read_text(encoding="utf-8")
+    pages = list((docs / "polis_venster" / "validations").rglob("*.html"))
+    assert len(pages) == 1
+    assert "must be unique together" in pages[0].read_text(encoding="utf-8")
+    assert "Failed" in bad.docs_index.read_text(encoding="utf-8")
+
+
+def test_frame_for_reads_accepted_rows_and_one_year(werkdb):
+    insert(werkdb, "ingest.werkgevers", [
+        dict(bron_bestand="w.csv", regelnummer=1, loonheffingennummer=LHN, naam="Bakkerij",
+             geldig_vanaf=date(2020, 1, 1), geldig_tot=None, sector_risicogroep=52, overheidswerkgever=False,
+             uren_sectorfonds_aandeel=0.0, overheidssector=None, sw_bedrijf=False, arbeidsmarktregio="AMR01"),
+        dict(bron_bestand="w.csv", regelnummer=2, loonheffingennummer=LHN2, naam="Gemeente",
+             geldig_vanaf=date(2019, 1, 1), geldig_tot=date(2024, 12, 31), sector_risicogroep=63,
+             overheidswerkgever=True, uren_sectorfonds_aandeel=0.1, overheidssector="Gemeenten", sw_bedrijf=False,
+             arbeidsmarktregio="AMR35"),
+        dict(bron_bestand="w.csv", regelnummer=3, loonheffingennummer="fout", arbeidsmarktregio="AMR99",
+             regel="loonheffingennummer_patroon", kolom="loonheffingennummer", waarde="fout"),
+    ])
+    insert(werkdb, "ingest.doelgroepregister", [
+        dict(bron_bestand="d.csv", regelnummer=1, persoon_id=PID, grondslag="IB",
+             datum_ingang=date(2019, 1, 1), datum_einde=None, woonregio="AMR05"),
+        dict(bron_bestand="d.csv", regelnummer=2, persoon_id=PID, grondslag="XX",
+             datum_ingang=date(2019, 1, 1), woonregio="AMR05", regel="grondslag_onbekend", kolom="grondslag"),
+    ])
+    row = dict(bron_bestand="p.csv", persoon_id=PID, loonheffingennummer=LHN, ikv_id="1",
+               code_aard_arbeidsverhouding=1, aanleverdatum=date(2025, 1, 10), volgnummer=1)
+    insert(werkdb, "werk.definitieve_versies", [
+        {**row, "jaar": 2024, "regelnummer": 1, "tijdvak_begin": date(2024, 12, 1),
+         "tijdvak_einde": date(2024, 12, 31), "verloonde_uren": 744},
+        {**row, "jaar": 2024, "regelnummer": 2, "tijdvak_begin": date(2024, 11, 25),
+         "tijdvak_einde": date(2024, 12, 1), "verloonde_uren": 12.5},
+        {**row, "jaar": 2023, "regelnummer": 3, "tijdvak_begin": date(2023, 12, 1),
+         "tijdvak_einde": date(2023, 12, 31), "verloonde_uren": 100},
+    ])
+
+    werkgevers = kw.frame_for(werkdb, "werkgevers")
+    assert werkgevers["regelnummer"].tolist() == [1, 2]  # the quarantined row is not in the frame
+    register = kw.frame_for(werkdb, "doelgroepregister")
+    assert register["grondslag"].tolist() == ["IB"]
+    venster = kw.frame_for(werkdb, "polis_venster", 2024)
+    assert list(venster.columns) == [
+        "loonheffingennummer", "ikv_id", "tijdvak_begin", "tijdvak_einde", "verloonde_uren", "max_uren",
+        "code_aard_arbeidsverhouding", "aanleverdatum"]
+    assert venster["max_uren"].tolist() == [168.0, 744.0]  # 7 and 31 days; ordered by tijdvak_begin
+    assert venster["verloonde_uren"].tolist() == [12.5, 744.0]
+    with pytest.raises(ValueError, match="jaar"):
+        kw.frame_for(werkdb, "polis_venster")
+
+    # The frames as DuckDB types them pass their suites.
+    for name, frame in [("werkgevers", werkgevers), ("doelgroepregister", register), ("polis_venster", venster)]:
+        outcome = kw.validate(name, frame, None)
+        assert outcome.success, (name, outcome.details)
