@@ -17,6 +17,7 @@ from pipeline.ingest.assets import ASSETS as INGEST_ASSETS
 from pipeline.ingest.assets import CHECKS as INGEST_CHECKS
 from pipeline.ingest.sources import SOURCES
 from pipeline.meting.assets import ASSETS as METING_ASSETS
+from pipeline.meting.assets import CHECKS as METING_CHECKS
 from pipeline.publicatie.assets import warehouse_publicatie
 from pipeline.resources import default_resources
 
@@ -45,7 +46,7 @@ def jaarlijkse_meting(context: ScheduleEvaluationContext):
 
 defs = Definitions(
     assets=ALL_ASSETS,
-    asset_checks=[*INGEST_CHECKS, grootboek_sluit],
+    asset_checks=[*INGEST_CHECKS, *METING_CHECKS, grootboek_sluit],
     jobs=[jaarmeting_job],
     schedules=[jaarlijkse_meting],
     resources=default_resources(),

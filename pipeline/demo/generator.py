@@ -246,6 +246,7 @@ class _Reference:
     telt_mee: dict[str, bool]
     overheidssectoren: tuple[str, ...]
     kalibratie: dict[int, dict]
+    werkzame_personen: dict[int, int] = field(default_factory=dict)  # published R10 counts (national)
 
     def cutoff(self, year: int) -> int:
         return _day(year + 1, self.afsluit_maand, self.afsluit_dag)
@@ -287,7 +288,17 @@ def _load_reference() -> _Reference:
         telt_mee=telt,
         overheidssectoren=osec,
         kalibratie=kal,
+        werkzame_personen=_published_persons(),
     )
+
+
+def _published_persons() -> dict[int, int]:
+    """Published werkzame_personen (R10) per year from gepubliceerde_cijfers.csv (the nulmeting)."""
+    path = REFERENCE_DIR / "gepubliceerde_cijfers.csv"
+    if not path.is_file():
+        return {}
+    return {int(r["jaar"]): int(r["waarde"]) for r in _read_csv(path)
+            if r["grootheid"] == "werkzame_personen" and r["sector"] == "totaal" and r["vorm"] == "totaal"}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -904,7 +915,68 @@ def _assign_employers(rng, cell, year, emp: _Employers, ref: _Reference):
     return out_emp, out_caa, eff
 
 
-def _make_year(rng, year: int, people: _People, emp: _Employers, ref: _Reference, targets: dict, s: float) -> _YearRows:
+def _fit_working_persons(rng, year: int, target: int, people: _People, person: np.ndarray, cell: np.ndarray,
+                         r_job: np.ndarray, w: np.ndarray, vt: np.ndarray, tb: np.ndarray, te: np.ndarray,
+                         ) -> np.ndarray:
+    """Move jobs between members so that exactly `target` distinct persons have counted hours > 0
+    (METHOD R10) in December of `year`, where feasible. Returns the new person of each job.
+
+    A record ends up with counted hours > 0 when it overlaps December (w), its person is a member in
+    the period (R4), its cell is not excluded (R5) and its final version before the cut-off has
+    hours > 0 (every version type but LATEONLY and ZERO; calibration keeps every other record at
+    >= 1 centi-hour). Jobs only move to persons with one counting registration covering 1 November -
+    31 December, so a moved job that counted still counts (and the hours are calibrated afterwards):
+    - too many persons: every job of d working persons goes to another working person;
+    - too few: d extra counting jobs of persons with several counting jobs go to d members
+      without any job this year.
+    """
+    J = len(person)
+
+    def counting_jobs(pj: np.ndarray) -> np.ndarray:
+        rp = pj[r_job]
+        member = np.zeros(len(r_job), dtype=bool)
+        member[w] = _member_in_period(people, rp[w], tb[w], te[w])
+        rec = w & member & (vt != LATEONLY) & (vt != ZERO) & (cell[r_job] != EXCL)
+        ok = np.zeros(J, dtype=bool)
+        ok[r_job[rec]] = True
+        return ok
+
+    ok = counting_jobs(person)
+    working = np.unique(person[ok])
+    d = len(working) - target
+    if d == 0:
+        return person
+    full = ((people.cnt_ing <= _day(year, 11, 1)) & (people.cnt_end >= _day(year, 12, 31))).any(axis=1)
+    new = person.copy()
+    if d > 0:
+        d = min(d, len(working) - 1)
+        src = rng.choice(working, size=d, replace=False)
+        pool = working[full[working] & ~np.isin(working, src)]
+        if len(pool) == 0:
+            return person
+        dst = rng.choice(pool, size=d, replace=len(pool) < d)
+        to = np.arange(people.n, dtype=np.int64)
+        to[src] = dst
+        new = to[person]
+    else:
+        d = -d
+        jobs = np.flatnonzero(ok)
+        jobs = jobs[np.lexsort((rng.random(len(jobs)), person[jobs]))]  # random order within a person
+        p_sorted = person[jobs]
+        first = np.r_[True, p_sorted[1:] != p_sorted[:-1]]
+        movable = jobs[~first]  # every counting job but one of each person
+        has_job = np.zeros(people.n, dtype=bool)
+        has_job[person] = True
+        pool = np.flatnonzero(full & ~has_job)
+        d = min(d, len(movable), len(pool))
+        new[rng.choice(movable, size=d, replace=False)] = rng.choice(pool, size=d, replace=False)
+    got = len(np.unique(new[counting_jobs(new)]))
+    assert got == len(working) + (d if len(working) < target else -d), "person fit did not move as planned"
+    return new
+
+
+def _make_year(rng, year: int, people: _People, emp: _Employers, ref: _Reference, targets: dict, s: float,
+               persons_rng: np.random.Generator | None = None) -> _YearRows:
     dec1, dec31 = _day(year, 12, 1), _day(year, 12, 31)
     cutoff = ref.cutoff(year)
     P = people.n
@@ -1000,6 +1072,14 @@ def _make_year(rng, year: int, people: _People, emp: _Employers, ref: _Reference
     member = np.zeros(R, dtype=bool)
     w = frac > 0
     member[w] = _member_in_period(people, r_person[w], tb[w], te[w])
+
+    # R10: where a national count of working persons is published (the nulmeting), hit s x it
+    if year in ref.werkzame_personen and persons_rng is not None:
+        person = _fit_working_persons(persons_rng, year, round(s * ref.werkzame_personen[year]), people,
+                                      person, cell, r_job, w, vt, tb, te)
+        r_person = person[r_job]
+        member[:] = False
+        member[w] = _member_in_period(people, r_person[w], tb[w], te[w])
     counted = w & member & (vt != LATEONLY) & (r_cell != EXCL)
 
     # calibration per cell: scale, round to centi-hours, put the residual on one December record
@@ -1403,7 +1483,7 @@ def generate_delivery(
 
     people = _make_people(_rng(seed, 1), scale, ref)
     emp = _make_employers(_rng(seed, 2), scale, ref)
-    yr = {y: _make_year(_rng(seed, 3, y), y, people, emp, ref, targets[y], scale) for y in years}
+    yr = {y: _make_year(_rng(seed, 3, y), y, people, emp, ref, targets[y], scale, _rng(seed, 7, y)) for y in years}
 
     # global job ids and ikv_id: a sequence number per employer over all years
     offset = 0

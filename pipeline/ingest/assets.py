@@ -20,6 +20,7 @@ from dagster import (
 
 from pipeline.ingest.sources import SOURCE_KEYS
 from pipeline.ingest.reader import DeliveryError, create_source_view, describe_read_error, discover
+from pipeline.kwaliteit.results import check_result, run_suite
 from pipeline.paths import REFERENCE_DIR
 from pipeline.resources import (
     DeliveryResource,
@@ -67,6 +68,7 @@ def ingest_extract(
     warehouse: WarehouseResource,
     pseudonym_key: PseudonymKeyResource | None,
     cross_checks: str | None,
+    gx_suite: str | None = None,
 ) -> None:
     """Read every file of one extract into ingest.<extract>, in one transaction."""
     try:
@@ -109,6 +111,7 @@ def ingest_extract(
             """,
             [extract],
         ).fetchall()
+        gx_metadata = run_suite(con, warehouse, context.run_id, gx_suite) if gx_suite else {}
     table = "| bestand | formaat | gelezen | geaccepteerd | quarantaine |\n|---|---|---|---|---|\n" + "\n".join(
         f"| {f} | {fmt} | {r} | {a} | {q} |" for f, fmt, r, a, q in per_file
     )
@@ -119,6 +122,7 @@ def ingest_extract(
             "rijen_geaccepteerd": sum(a for _, _, _, a, _ in per_file),
             "rijen_quarantaine": sum(q for _, _, _, _, q in per_file),
             "per_bestand": MetadataValue.md(table),
+            **gx_metadata,
         }
     )
 
@@ -127,7 +131,7 @@ def ingest_extract(
        code_version=sql_hash(["ingest/werkgevers.sql", "ingest/werkgevers_versies.sql"]),
        description="Employer register versions (EXTRACTS.md §2), checked; overlapping versions rejected.")
 def werkgevers(context: AssetExecutionContext, delivery: DeliveryResource, warehouse: WarehouseResource) -> None:
-    ingest_extract(context, "werkgevers", delivery, warehouse, None, "ingest/werkgevers_versies.sql")
+    ingest_extract(context, "werkgevers", delivery, warehouse, None, "ingest/werkgevers_versies.sql", "werkgevers")
 
 
 @asset(key=DOELGROEPREGISTER, group_name=GROUP, deps=[REFERENCE, SOURCE_KEYS["doelgroepregister"]],
@@ -139,7 +143,7 @@ def doelgroepregister(
     warehouse: WarehouseResource,
     pseudonym_key: PseudonymKeyResource,
 ) -> None:
-    ingest_extract(context, "doelgroepregister", delivery, warehouse, pseudonym_key, None)
+    ingest_extract(context, "doelgroepregister", delivery, warehouse, pseudonym_key, None, "doelgroepregister")
 
 
 @asset(key=POLIS, group_name=GROUP, deps=[REFERENCE, WERKGEVERS, SOURCE_KEYS["polis"]],
@@ -191,7 +195,7 @@ def _quarantine_share(warehouse: WarehouseResource, extract: str) -> AssetCheckR
     )
 
 
-def _checks_for(key: AssetKey, extract: str):
+def _checks_for(key: AssetKey, extract: str, gx_suite: str | None = None):
     @asset_check(asset=key, name="rijen_sluiten", blocking=True)
     def rijen_sluiten(warehouse: WarehouseResource) -> AssetCheckResult:
         return _reconcile(warehouse, extract)
@@ -200,12 +204,20 @@ def _checks_for(key: AssetKey, extract: str):
     def quarantaine_onder_drempel(warehouse: WarehouseResource) -> AssetCheckResult:
         return _quarantine_share(warehouse, extract)
 
-    return [rijen_sluiten, quarantaine_onder_drempel]
+    checks = [rijen_sluiten, quarantaine_onder_drempel]
+    if gx_suite:
+
+        @asset_check(asset=key, name=f"gx_{gx_suite}", blocking=True)
+        def gx_check(context, warehouse: WarehouseResource) -> AssetCheckResult:
+            return check_result(warehouse, context.run.run_id, gx_suite)
+
+        checks.append(gx_check)
+    return checks
 
 
 ASSETS = [referentiedata, werkgevers, doelgroepregister, polis]
 CHECKS = [
-    *_checks_for(WERKGEVERS, "werkgevers"),
-    *_checks_for(DOELGROEPREGISTER, "doelgroepregister"),
+    *_checks_for(WERKGEVERS, "werkgevers", "werkgevers"),
+    *_checks_for(DOELGROEPREGISTER, "doelgroepregister", "doelgroepregister"),
     *_checks_for(POLIS, "polis"),
 ]

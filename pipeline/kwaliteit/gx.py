@@ -63,12 +63,8 @@ def _codes(csv_name: str, column: str) -> list[str]:
 
 
 def _arbeidsmarktregios() -> list[str]:
-    """AMR01..AMR35: the 35 numbered labour market regions (EXTRACTS.md §2, §3).
-
-    The one code list not read from data/reference: there is no regions CSV (yet); the
-    ingestion SQL checks the same numbered pattern. Read it from a CSV once one exists.
-    """
-    return [f"AMR{n:02d}" for n in range(1, 36)]
+    """AMR01..AMR35: the 35 labour market regions (data/reference/arbeidsmarktregio.csv)."""
+    return _codes("arbeidsmarktregio.csv", "arbeidsmarktregio")
 
 
 # --------------------------------------------------------------------------- suites

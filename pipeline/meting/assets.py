@@ -14,11 +14,14 @@ from dagster import (
     AssetKey,
     AssetsDefinition,
     Config,
+    AssetCheckResult,
     MetadataValue,
     asset,
+    asset_check,
 )
 
 from pipeline.ingest.assets import DOELGROEPREGISTER, POLIS, REFERENCE, WERKGEVERS
+from pipeline.kwaliteit.results import check_result, run_suite
 from pipeline.meting.parameters import year_parameters
 from pipeline.publicatie.preview import tabel1_markdown
 from pipeline.partitions import NULMETING_MAPPING, YEARS
@@ -41,6 +44,7 @@ class Step:
     sql: str  # file under sql/
     rule: str
     deps: list[AssetDep | AssetKey] = field(default_factory=list)
+    gx_suite: str | None = None  # Great Expectations suite run on the step's rows of the year
 
     @property
     def key(self) -> AssetKey:
@@ -48,7 +52,8 @@ class Step:
 
 
 STEPS = [
-    Step("werk.definitieve_versies", "meting/01_definitieve_versies.sql", "R1", [POLIS, REFERENCE]),
+    Step("werk.definitieve_versies", "meting/01_definitieve_versies.sql", "R1", [POLIS, REFERENCE],
+         gx_suite="polis_venster"),
     Step("werk.venster_uren", "meting/02_venster_uren.sql", "R2–R3", [AssetKey(["werk", "definitieve_versies"])]),
     Step("werk.doelgroep_uren", "meting/03_doelgroep.sql", "R4",
          [AssetKey(["werk", "venster_uren"]), DOELGROEPREGISTER]),
@@ -90,6 +95,8 @@ def build_step(step: Step) -> AssetsDefinition:
                 "sql": f"sql/{step.sql}",
                 "parameters": MetadataValue.json({k: str(v) for k, v in params.items()}),
             }
+            if step.gx_suite:
+                metadata.update(run_suite(con, warehouse, context.run_id, step.gx_suite, jaar))
             if step.table == "meting.banen":
                 metadata["tabel1"] = MetadataValue.md(tabel1_markdown(con, jaar))
         context.add_output_metadata(metadata)
@@ -97,4 +104,14 @@ def build_step(step: Step) -> AssetsDefinition:
     return _step
 
 
+def build_gx_check(step: Step):
+    @asset_check(asset=step.key, name=f"gx_{step.gx_suite}", blocking=True,
+                 description=f"Great Expectations suite {step.gx_suite} on the year's rows")
+    def _check(context, warehouse: WarehouseResource) -> AssetCheckResult:
+        return check_result(warehouse, context.run.run_id, step.gx_suite, int(context.partition_key))
+
+    return _check
+
+
 ASSETS = [build_step(step) for step in STEPS]
+CHECKS = [build_gx_check(step) for step in STEPS if step.gx_suite]

@@ -37,7 +37,7 @@ gecontroleerd AS (
             WHEN d_ingang IS NULL THEN 'datum_ongeldig|datum_ingang'
             WHEN datum_einde IS NOT NULL AND d_einde IS NULL THEN 'datum_ongeldig|datum_einde'
             WHEN d_einde < d_ingang THEN 'register_datumvolgorde|datum_einde'
-            WHEN NOT regexp_full_match(woonregio, 'AMR(0[1-9]|[12][0-9]|3[0-5])')
+            WHEN woonregio NOT IN (SELECT arbeidsmarktregio FROM ref.arbeidsmarktregio)
                 THEN 'regio_onbekend|woonregio'
         END AS overtreding
     FROM getypt
@@ -53,7 +53,7 @@ SELECT
     split_part(overtreding, '|', 1) AS regel,
     split_part(overtreding, '|', 2) AS kolom,
     CASE split_part(overtreding, '|', 2)
-        WHEN 'bsn' THEN persoon_id   -- never the raw BSN
+        WHEN 'bsn' THEN CASE WHEN bsn IS NOT NULL THEN persoon_id END   -- never the raw BSN; empty stays empty
         WHEN 'grondslag' THEN grondslag
         WHEN 'datum_ingang' THEN datum_ingang
         WHEN 'datum_einde' THEN datum_einde

@@ -32,8 +32,10 @@ getypt AS (
         try_strptime(tijdvak_einde, '%Y-%m-%d')::DATE AS d_einde,
         try_strptime(aanleverdatum, '%Y-%m-%d')::DATE AS d_aanlever,
         try_cast(replace(verloonde_uren, ',', '.') AS DECIMAL(18, 6)) AS n_uren,
-        try_cast(code_aard_arbeidsverhouding AS INTEGER) AS n_caa,
-        try_cast(volgnummer AS INTEGER) AS n_volgnummer
+        -- integers only: try_cast alone would round '21.6' to 22 (a different CAA) instead of rejecting it
+        try_cast(CASE WHEN regexp_full_match(code_aard_arbeidsverhouding, '[+-]?[0-9]+')
+                      THEN code_aard_arbeidsverhouding END AS INTEGER) AS n_caa,
+        try_cast(CASE WHEN regexp_full_match(volgnummer, '[+-]?[0-9]+') THEN volgnummer END AS INTEGER) AS n_volgnummer
     FROM tekst
 ),
 gecontroleerd AS (
@@ -80,7 +82,7 @@ SELECT
     split_part(overtreding, '|', 1) AS regel,
     split_part(overtreding, '|', 2) AS kolom,
     CASE split_part(overtreding, '|', 2)
-        WHEN 'bsn' THEN persoon_id   -- never the raw BSN
+        WHEN 'bsn' THEN CASE WHEN bsn IS NOT NULL THEN persoon_id END   -- never the raw BSN; empty stays empty
         WHEN 'loonheffingennummer' THEN loonheffingennummer
         WHEN 'ikv_id' THEN ikv_id
         WHEN 'tijdvak_begin' THEN tijdvak_begin

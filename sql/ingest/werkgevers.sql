@@ -25,7 +25,9 @@ getypt AS (
         *,
         try_strptime(geldig_vanaf, '%Y-%m-%d')::DATE AS d_vanaf,
         try_strptime(geldig_tot, '%Y-%m-%d')::DATE AS d_tot,
-        try_cast(sector_risicogroep AS INTEGER) AS n_risicogroep,
+        -- integers only: try_cast alone would round '52.4' to 52 instead of rejecting it
+        try_cast(CASE WHEN regexp_full_match(sector_risicogroep, '[+-]?[0-9]+')
+                      THEN sector_risicogroep END AS INTEGER) AS n_risicogroep,
         CASE overheidswerkgever WHEN 'J' THEN true WHEN 'TRUE' THEN true
                                 WHEN 'N' THEN false WHEN 'FALSE' THEN false END AS b_overheid,
         try_cast(replace(uren_sectorfonds_aandeel, ',', '.') AS DOUBLE) AS n_aandeel,
@@ -57,7 +59,7 @@ gecontroleerd AS (
             WHEN overheidssector IS NOT NULL
                  AND overheidssector NOT IN (SELECT overheidssector FROM ref.overheidssector)
                 THEN 'overheidssector_onbekend|overheidssector'
-            WHEN NOT regexp_full_match(arbeidsmarktregio, 'AMR(0[1-9]|[12][0-9]|3[0-5])')
+            WHEN arbeidsmarktregio NOT IN (SELECT arbeidsmarktregio FROM ref.arbeidsmarktregio)
                 THEN 'regio_onbekend|arbeidsmarktregio'
         END AS overtreding
     FROM getypt

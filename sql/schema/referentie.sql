@@ -28,3 +28,7 @@ FROM read_csv($referentie_map || 'caa_vorm.csv', header = true, all_varchar = tr
 CREATE OR REPLACE TABLE ref.overheidssector AS
 SELECT overheidssector, bron
 FROM read_csv($referentie_map || 'overheidssector.csv', header = true, all_varchar = true);
+
+CREATE OR REPLACE TABLE ref.arbeidsmarktregio AS
+SELECT arbeidsmarktregio, bron
+FROM read_csv($referentie_map || 'arbeidsmarktregio.csv', header = true, all_varchar = true);

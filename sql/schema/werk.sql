@@ -161,3 +161,9 @@ CREATE TABLE IF NOT EXISTS audit.bijdragen (
     persoon_id VARCHAR, ikv_id VARCHAR, tijdvak_begin DATE, bron_bestand VARCHAR, regelnummer BIGINT,
     uren_venster DOUBLE, aandeel DOUBLE, uren DOUBLE, banen DOUBLE
 );
+
+-- Outcomes of the Great Expectations suites (pipeline/kwaliteit), per run, suite and year.
+CREATE TABLE IF NOT EXISTS kwaliteit.gx_resultaten (
+    dagster_run_id VARCHAR, suite VARCHAR, jaar INTEGER, geslaagd BOOLEAN, rijen BIGINT,
+    verwachtingen INTEGER, mislukt VARCHAR, data_docs VARCHAR
+);
