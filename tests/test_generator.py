@@ -382,3 +382,23 @@ def test_traps_are_present(delivery):
     assert w["arbeidsmarktregio"].str.contains(r"^AMR(0[1-9]|[12][0-9]|3[0-5])$").all()
     # a non-member in the polis: some working BSNs are not in the register at all
     assert ok.join(r.select("bsn").unique(), on="bsn", how="anti").height > 0
+
+
+def _published_persons() -> dict[int, int]:
+    return {int(r["jaar"]): int(r["waarde"]) for r in _ref("gepubliceerde_cijfers.csv")
+            if r["grootheid"] == "werkzame_personen" and r["sector"] == "totaal" and r["vorm"] == "totaal"}
+
+
+def test_nulmeting_working_persons_hit_the_published_count(delivery):
+    """R10 at the nulmeting: 63,837 persons (Kamerstuk 34 352 nr. 255), scaled like the cells."""
+    _, book, _ = delivery
+    assert _published_persons()[2012] == 63_837
+    assert book.werkzame_personen[2012] == round(SCALE * 63_837)
+
+
+@pytest.mark.parametrize("scale, seed", [(0.01, 3), (0.03, 5)])
+def test_nulmeting_working_persons_at_other_scales(tmp_path, scale, seed):
+    book = generate_delivery(tmp_path / "levering", years=(2012, 2015), scale=scale, seed=seed)
+    assert book.werkzame_personen[2012] == round(scale * 63_837)
+    for c in CELLS:
+        assert abs(book.uren[2012][c] - book.doel_uren[2012][c]) < 0.05, c

@@ -14,6 +14,10 @@ times 25.5 x 31 / 7 hours (25.5 from data/reference/parameters.csv) to within 0.
 get random realistic hours; the hours of each cell are then scaled to the target, written with two
 decimals (internally integer centi-hours, so the files and the oracle hold the same numbers), and
 the rounding residual is put on one balancing December record of the cell.
+Where data/reference/gepubliceerde_cijfers.csv publishes werkzame_personen (R10; the nulmeting:
+63,837 persons in 2012), the number of distinct working persons of that year is round(s x it): before
+calibration, jobs are moved between members (persons with several jobs absorb the rest), see
+`_fit_working_persons`. Other years are not touched.
 
 What the data contains on purpose (the traps a correct pipeline must get right):
 

@@ -1,0 +1,148 @@
+"""End to end: generated deliveries measured through the CLI / Dagster job, compared with values
+computed independently of the pipeline's SQL — the generator's own bookkeeping (numpy) and the
+published figures of data/reference/gepubliceerde_cijfers.csv."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.demo.generator import DEMO_YEARS, generate_delivery
+from pipeline.demo.keys import demo_provisional_keys
+from pipeline.paths import REFERENCE_DIR
+from tests.conftest import TEST_KEY
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    book = generate_delivery(root / "levering", DEMO_YEARS, scale=0.02, seed=11)
+    warehouse = root / "w.duckdb"
+    keys = demo_provisional_keys()
+    args = ["run", "--delivery", str(root / "levering"), "--warehouse", str(warehouse)]
+    for year in DEMO_YEARS:
+        args += ["--year", str(year)]
+    for year, share in keys.items():
+        args += ["--provisional-key", f"{year}={share}"]
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True,
+                            env={**os.environ, "BANENAFSPRAAK_PSEUDONIEM_SLEUTEL": TEST_KEY}, timeout=900)
+    assert result.returncode == 0, result.stderr
+    con = duckdb.connect(str(warehouse), read_only=True)
+    yield book, con, root
+    con.close()
+
+
+def test_hours_per_cell_equal_the_generators_bookkeeping(small):
+    book, con, _ = small
+    cells = {(j, s, v): (u, voorlopig) for j, s, v, u, voorlopig in con.execute(
+        "SELECT jaar, sector, vorm, uren, voorlopig FROM meting.banen").fetchall()}
+    for year in DEMO_YEARS:
+        expected = book.uren[year]
+        share = book.aandeel_markt[year]
+        assert cells[(year, "markt", "formeel")][0] == pytest.approx(expected["formeel_markt"], abs=1e-6)
+        assert cells[(year, "overheid", "formeel")][0] == pytest.approx(expected["formeel_overheid"], abs=1e-6)
+        assert cells[(year, "markt", "inleen")][0] == pytest.approx(expected["inleen"] * share, abs=1e-6)
+        assert cells[(year, "overheid", "inleen")][0] == pytest.approx(expected["inleen"] * (1 - share), abs=1e-6)
+        assert cells[(year, "markt", "formeel")][1] is (book.sleutel[year] == "voorlopig")
+
+
+def test_banen_and_extra_banen_follow_from_the_bookkeeping(small):
+    book, con, _ = small
+    per_baan = 25.5 * 31 / 7
+    nul = book.uren[2012]
+    for year in DEMO_YEARS:
+        got = dict(((s, v), e) for s, v, e in con.execute(
+            "SELECT sector, vorm, extra_banen FROM meting.banen WHERE jaar = ?", [year]).fetchall())
+        hours = book.uren[year]
+        assert got[("markt", "formeel")] == pytest.approx(
+            (hours["formeel_markt"] - nul["formeel_markt"]) / per_baan, abs=1e-8)
+        assert got[("overheid", "inleen")] == pytest.approx(
+            (hours["inleen"] * (1 - book.aandeel_markt[year]) - nul["inleen"] * 0.24) / per_baan, abs=1e-8)
+
+
+def test_persons_equal_the_bookkeeping(small):
+    book, con, _ = small
+    got = {j: (w, o) for j, w, o in con.execute(
+        "SELECT jaar, werkzame_personen, doelgroep_omvang FROM meting.personen").fetchall()}
+    assert got == {y: (book.werkzame_personen[y], book.doelgroep_omvang[y]) for y in DEMO_YEARS}
+
+
+def test_every_bad_row_and_only_those_are_quarantined_with_the_expected_rule(small):
+    book, con, _ = small
+    got = set(con.execute("SELECT bron_bestand, regelnummer, regel FROM kwaliteit.quarantaine").fetchall())
+    expected = {(r["bron_bestand"], r["regelnummer"], r["regel"]) for r in book.bad_rows}
+    assert got == expected
+    files = con.execute(
+        "SELECT bron_bestand, rijen_gelezen, rijen_geaccepteerd + rijen_quarantaine FROM kwaliteit.bestanden").fetchall()
+    assert {f: n for f, n, _ in files} == {f"{extract}/{name}" if "/" not in name else name: n
+                                           for extract, per_file in book.rows.items() for name, n in per_file.items()}
+    assert all(read == sum_ for _, read, sum_ in files)
+
+
+def test_every_year_ledger_reconciles_and_drill_down_sums_to_the_cells(small):
+    _, con, _ = small
+    mismatched = con.execute(
+        """SELECT b.jaar, b.sector, b.vorm FROM meting.banen AS b
+           LEFT JOIN (SELECT jaar, sector, vorm, sum(banen) AS banen FROM audit.herleiding GROUP BY ALL) AS h
+           USING (jaar, sector, vorm)
+           WHERE abs(b.banen - coalesce(h.banen, 0)) > 1e-9""").fetchall()
+    assert mismatched == []
+    years = {j for (j,) in con.execute("SELECT DISTINCT jaar FROM audit.grootboek").fetchall()}
+    assert years == set(DEMO_YEARS)
+
+
+def test_replay_confirms_a_demo_year(small):
+    _, _, root = small
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "replay", "--delivery", str(root / "levering"),
+         "--warehouse", str(root / "w.duckdb"), "--year", "2017"],
+        capture_output=True, text=True, env={**os.environ, "BANENAFSPRAAK_PSEUDONIEM_SLEUTEL": TEST_KEY}, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "replay 2017: identiek" in result.stdout
+
+
+def _published() -> list[dict]:
+    with (REFERENCE_DIR / "gepubliceerde_cijfers.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_demo_reproduces_the_published_figures(tmp_path):
+    """`banenafspraak demo` at national size reproduces Table 1 of 2021 and every published total."""
+    warehouse = tmp_path / "demo" / "banenafspraak.duckdb"
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "demo", "--warehouse", str(warehouse)],
+                            capture_output=True, text=True, timeout=1800,
+                            env={k: v for k, v in os.environ.items() if k != "BANENAFSPRAAK_PSEUDONIEM_SLEUTEL"})
+    assert result.returncode == 0, result.stderr
+    con = duckdb.connect(str(warehouse), read_only=True)
+    checked = 0
+    for row in _published():
+        year, what, sector, vorm, value = int(row["jaar"]), row["grootheid"], row["sector"], row["vorm"], int(row["waarde"])
+        where = "jaar = ?" + ("" if sector == "totaal" else f" AND sector = '{sector}'") \
+            + ("" if vorm == "totaal" else f" AND vorm = '{vorm}'")
+        if what == "extra_banen":
+            got = con.execute(f"SELECT round(sum(extra_banen)) FROM meting.banen WHERE {where}", [year]).fetchone()[0]
+        elif what == "banen":
+            got = con.execute(f"SELECT round(sum(banen)) FROM meting.banen WHERE {where}", [year]).fetchone()[0]
+        elif what == "verandering_tov_vorig_jaar":
+            now = con.execute(f"SELECT sum(banen) FROM meting.banen WHERE {where}", [year]).fetchone()[0]
+            before = con.execute(f"SELECT sum(banen) FROM meting.banen WHERE {where}", [year - 1]).fetchone()[0]
+            got = round(now - before)
+        else:
+            got = con.execute(f"SELECT {what} FROM meting.personen WHERE jaar = ?", [year]).fetchone()[0]
+        assert int(got) == value, row
+        checked += 1
+    assert checked == len(_published())
+    # Table 1 of 2021 as the Kamerbrief prints it, from the view
+    table = {r: (m, o, t) for r, m, o, t in con.execute(
+        "SELECT regel, markt, overheid, totaal FROM meting.tabel1 WHERE jaar = 2021").fetchall()}
+    assert table["formele dienstverbanden"] == (59928, 7094, 67021)
+    assert table["inleenverbanden (uitzend + Wsw-detachering)"] == (1039, 4748, 5787)
+    assert table["totaal extra banen"] == (60966, 11842, 72809)
+    assert table["doelstelling"] == (60000, 20000, 80000)
+    assert "Tabel 1, meting 2021" in result.stdout
