@@ -78,6 +78,15 @@ def cmd_replay(args: argparse.Namespace) -> None:
     print(replay(Path(args.delivery), Path(args.warehouse), args.year, log=lambda _: None))
 
 
+def cmd_bench(args: argparse.Namespace) -> None:
+    from pipeline.bench import mismatch_message, run_bench
+    from pipeline.runner import MeasurementError
+
+    result = run_bench(args.scale, Path(args.workdir), year=args.year)
+    if not result["agree"]:
+        raise MeasurementError(mismatch_message(result))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="banenafspraak", description="De jaarlijkse meting van de banenafspraak.")
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -102,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--warehouse", default="demo/banenafspraak.duckdb")
     demo.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
     demo.set_defaults(func=cmd_demo)
+
+    bench = verbs.add_parser("bench", help="time a full measurement of a national delivery against the DuckDB floor")
+    bench.add_argument("--scale", required=True, type=float, help="1.0 = national size (about 130 M polis rows)")
+    bench.add_argument("--workdir", default="bench", help="folder for the generated delivery and the warehouses")
+    bench.add_argument("--year", type=int, default=2023, help="measurement year (with the nulmeting 2012)")
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -61,6 +61,23 @@ def referentiedata(context: AssetExecutionContext, warehouse: WarehouseResource)
     context.add_output_metadata({f"rijen_{t}": n for t, n in counts.items()})
 
 
+def _escape(path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _read(con, source, sql_file: str, params: dict) -> None:
+    """Run one ingest SQL file over one source file; a file that cannot be read stops the run."""
+    try:
+        create_source_view(con, source)
+        run_sql(con, sql_file, params)
+    except DeliveryError as exc:
+        con.execute("ROLLBACK")
+        raise Failure(description=str(exc)) from exc
+    except duckdb.Error as exc:
+        con.execute("ROLLBACK")
+        raise Failure(description=str(describe_read_error(source, exc))) from exc
+
+
 def ingest_extract(
     context: AssetExecutionContext,
     extract: str,
@@ -77,38 +94,46 @@ def ingest_extract(
         raise Failure(description=str(exc)) from exc
     params = dict(pseudonym_key.pads()) if pseudonym_key else {}
     with warehouse.connect() as con:
-        params["afsluitdatum_maand_dag"] = reference_parameters(con)["afsluitdatum_maand_dag"]
+        reference = reference_parameters(con)
+        params["afsluitdatum_maand_dag"] = reference["afsluitdatum_maand_dag"]
+        for edge in ("begin", "einde"):
+            month, day = reference[f"meetperiode_{edge}_maand_dag"].split("-")
+            params[f"venster_{edge}_maand"], params[f"venster_{edge}_dag"] = int(month), int(day)
         con.execute("BEGIN TRANSACTION")
         con.execute(f"DELETE FROM ingest.{extract}")
         con.execute("DELETE FROM ingest.bestanden WHERE extract = ?", [extract])
+        if extract == "polis":
+            # Which BSNs are in the register at all (transient temp table): see polis.sql.
+            con.execute("CREATE OR REPLACE TEMP TABLE register_bsn (bsn VARCHAR)")
+            for register_file in discover(delivery.root, "doelgroepregister"):
+                _read(con, register_file, "ingest/register_bsn.sql", {})
         for source in files:
-            try:
-                create_source_view(con, source)
+            _read(con, source, f"ingest/{extract}.sql", {**params, "bron_bestand": source.relative})
+            if extract == "polis":
+                # The polis pass counts what it read and what it did not keep (sql/ingest/polis.sql).
+                rows_read, not_kept = con.execute(
+                    "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen) FILTER (WHERE bewaard IS NULL), 0) "
+                    "FROM polis_bestand").fetchone()
+            else:
                 rows_read = con.execute("SELECT count(*) FROM bron").fetchone()[0]
-                run_sql(con, f"ingest/{extract}.sql", {**params, "bron_bestand": source.relative})
-            except DeliveryError as exc:
-                con.execute("ROLLBACK")
-                raise Failure(description=str(exc)) from exc
-            except duckdb.Error as exc:
-                con.execute("ROLLBACK")
-                raise Failure(description=str(describe_read_error(source, exc))) from exc
-            con.execute(
-                "INSERT INTO ingest.bestanden VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [extract, source.relative, source.format, source.bytes, source.sha256(), rows_read, context.run_id],
+                not_kept = 0
+            footer = (
+                con.execute(f"SELECT count(*) FROM read_parquet('{_escape(source.path)}')").fetchone()[0]
+                if source.format == "parquet" else None
             )
+            con.execute(
+                "INSERT INTO ingest.bestanden VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [extract, source.relative, source.format, source.bytes, source.sha256(), rows_read,
+                 context.run_id, not_kept, footer],
+            )
+        con.execute("DROP TABLE IF EXISTS polis_bestand")
+        con.execute("DROP TABLE IF EXISTS register_bsn")
         if cross_checks:
             run_sql(con, cross_checks, params)
         con.execute("COMMIT")
         per_file = con.execute(
-            f"""
-            SELECT b.bron_bestand, b.formaat, b.rijen_gelezen,
-                   count(i.regelnummer) FILTER (WHERE i.regel IS NULL) AS geaccepteerd,
-                   count(i.regelnummer) FILTER (WHERE i.regel IS NOT NULL) AS quarantaine
-            FROM ingest.bestanden AS b
-            LEFT JOIN ingest.{extract} AS i USING (bron_bestand)
-            WHERE b.extract = ?
-            GROUP BY ALL ORDER BY b.bron_bestand
-            """,
+            "SELECT bron_bestand, formaat, rijen_gelezen, rijen_geaccepteerd, rijen_quarantaine "
+            "FROM kwaliteit.bestanden WHERE extract = ? ORDER BY bron_bestand",
             [extract],
         ).fetchall()
         gx_metadata = run_suite(con, warehouse, context.run_id, gx_suite) if gx_suite else {}
@@ -146,8 +171,9 @@ def doelgroepregister(
     ingest_extract(context, "doelgroepregister", delivery, warehouse, pseudonym_key, None, "doelgroepregister")
 
 
-@asset(key=POLIS, group_name=GROUP, deps=[REFERENCE, WERKGEVERS, SOURCE_KEYS["polis"]],
-       code_version=sql_hash(["ingest/polis.sql", "ingest/polis_kruiscontroles.sql"]),
+@asset(key=POLIS, group_name=GROUP,
+       deps=[REFERENCE, WERKGEVERS, DOELGROEPREGISTER, SOURCE_KEYS["polis"], SOURCE_KEYS["doelgroepregister"]],
+       code_version=sql_hash(["ingest/polis.sql", "ingest/register_bsn.sql", "ingest/polis_kruiscontroles.sql"]),
        description="Payroll records (EXTRACTS.md §1), BSN pseudonymised, checked within and across extracts.")
 def polis(
     context: AssetExecutionContext,
@@ -159,23 +185,30 @@ def polis(
 
 
 def _reconcile(warehouse: WarehouseResource, extract: str) -> AssetCheckResult:
-    """Nothing is lost: per file, rows read = rows accepted + rows quarantined."""
+    """Nothing is lost: per file, rows read = rows kept (accepted + quarantined) + accepted rows not
+    kept; and for Parquet, rows read = the row count in the file's footer."""
     with warehouse.connect() as con:
         rows = con.execute(
             f"""
-            SELECT b.bron_bestand, b.rijen_gelezen, count(i.regelnummer) AS in_tabel,
-                   count(DISTINCT i.regelnummer) AS uniek
+            SELECT b.bron_bestand, b.rijen_gelezen, b.rijen_metadata,
+                   count(i.regelnummer) + b.rijen_niet_bewaard AS geteld,
+                   count(DISTINCT i.regelnummer) = count(i.regelnummer) AS uniek
             FROM ingest.bestanden AS b LEFT JOIN ingest.{extract} AS i USING (bron_bestand)
-            WHERE b.extract = ? GROUP BY ALL
+            WHERE b.extract = ?
+            GROUP BY b.bron_bestand, b.rijen_gelezen, b.rijen_metadata, b.rijen_niet_bewaard
             """,
             [extract],
         ).fetchall()
-    wrong = [(f, r, n) for f, r, n, u in rows if r != n or n != u]
+    wrong = [
+        {"bestand": f, "gelezen": r, "in_voettekst": m, "geteld": n}
+        for f, r, m, n, unique in rows
+        if r != n or not unique or (m is not None and m != r)
+    ]
     return AssetCheckResult(
         passed=not wrong,
         severity=AssetCheckSeverity.ERROR,
-        description="rijen gelezen = geaccepteerd + quarantaine, per bestand",
-        metadata={"bestanden": len(rows), "afwijkend": MetadataValue.json([list(w) for w in wrong])},
+        description="rijen gelezen = bewaard (geaccepteerd + quarantaine) + niet bewaard, per bestand",
+        metadata={"bestanden": len(rows), "afwijkend": MetadataValue.json(wrong)},
     )
 
 
@@ -184,7 +217,8 @@ def _quarantine_share(warehouse: WarehouseResource, extract: str) -> AssetCheckR
     with warehouse.connect() as con:
         threshold = float(reference_parameters(con)["quarantaine_drempel_aandeel"])
         total, rejected = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE regel IS NOT NULL) FROM ingest.{extract}"
+            "SELECT coalesce(sum(rijen_gelezen), 0), coalesce(sum(rijen_quarantaine), 0) "
+            "FROM kwaliteit.bestanden WHERE extract = ?", [extract]
         ).fetchone()
     share = rejected / total if total else 0.0
     return AssetCheckResult(

@@ -4,16 +4,22 @@
 DELETE FROM audit.grootboek WHERE jaar = $jaar;
 
 INSERT INTO audit.grootboek
--- 1. every polis row read from the delivery, and what the row rules did with it
-SELECT $jaar, 1, 'polis rijen gelezen', 'EXTRACTS §1', 'alle', count(*), NULL, NULL FROM ingest.polis
+-- 1. every polis row read from the delivery, and what ingestion did with it
+SELECT $jaar, 1, 'polis rijen gelezen', 'EXTRACTS §1', 'alle', sum(rijen_gelezen), NULL, NULL
+FROM kwaliteit.bestanden WHERE extract = 'polis'
 UNION ALL
 SELECT $jaar, 2, 'polis rijen in quarantaine', 'EXTRACTS §1', regel, count(*), NULL, NULL
 FROM ingest.polis WHERE regel IS NOT NULL GROUP BY regel
 UNION ALL
-SELECT $jaar, 3, 'polis rijen geaccepteerd', 'EXTRACTS §1', 'alle', count(*), sum(verloonde_uren), NULL
+SELECT $jaar, 3, 'polis rijen geaccepteerd en bewaard', 'R2, R4', 'tijdvak in venster, persoon in register',
+       count(*), sum(verloonde_uren), NULL
 FROM staging.polis
 UNION ALL
--- 2. versions of records whose period overlaps the window
+SELECT $jaar, 3, 'polis rijen geaccepteerd, niet bewaard', 'R2, R4',
+       'tijdvak buiten venster of persoon niet in register', sum(rijen_niet_bewaard), NULL, NULL
+FROM kwaliteit.bestanden WHERE extract = 'polis'
+UNION ALL
+-- 2. versions of kept records whose period overlaps the window of year $jaar
 SELECT $jaar, 4, 'versies met tijdvak in het venster', 'R2', 'alle', count(*), sum(verloonde_uren), NULL
 FROM staging.polis WHERE tijdvak_begin <= $venster_einde AND tijdvak_einde >= $venster_begin
 UNION ALL

@@ -1,19 +1,6 @@
--- Rules across rows and across extracts for the polis (EXTRACTS.md §1), run after every polis
--- file is ingested and after the werkgevers. Each marks rows that were accepted so far; a row
--- keeps the first rule it broke.
-
--- Every payroll row's employer has a register version valid in the calendar year of its period.
-UPDATE ingest.polis AS p
-SET regel = 'werkgever_onbekend', kolom = 'loonheffingennummer', waarde = p.loonheffingennummer,
-    melding = 'werkgever heeft geen registerversie in het jaar van het tijdvak'
-WHERE p.regel IS NULL
-  AND NOT EXISTS (
-    SELECT 1 FROM ingest.werkgevers AS w
-    WHERE w.regel IS NULL
-      AND w.loonheffingennummer = p.loonheffingennummer
-      AND w.geldig_vanaf <= make_date(year(p.tijdvak_begin), 12, 31)
-      AND coalesce(w.geldig_tot, DATE '9999-12-31') >= make_date(year(p.tijdvak_begin), 1, 1)
-  );
+-- Rule across rows of the polis (EXTRACTS.md §1, METHOD R1), run after every polis file is
+-- ingested, on the kept rows (the ones that can be counted). Marks rows accepted so far; a row
+-- keeps the first rule it broke. (The cross-extract employer rule runs inside polis.sql.)
 
 -- No two final versions of one payroll record (METHOD R1): when the latest versions delivered on
 -- or before the cut-off date of the record's year share aanleverdatum and volgnummer, the final

@@ -35,9 +35,13 @@ CREATE TABLE IF NOT EXISTS ingest.doelgroepregister (
     regel VARCHAR, kolom VARCHAR, waarde VARCHAR, melding VARCHAR
 );
 -- One row per input file: what was read, accepted and quarantined.
+-- rijen_gelezen counts the rows of the ingest pass; rijen_niet_bewaard the accepted rows that are
+-- not kept because they can never be counted (polis: period outside the window of its year, or a
+-- person not in the doelgroepregister); rijen_metadata the row count in a Parquet file's footer.
 CREATE TABLE IF NOT EXISTS ingest.bestanden (
     extract VARCHAR, bron_bestand VARCHAR, formaat VARCHAR,
-    bytes BIGINT, sha256 VARCHAR, rijen_gelezen BIGINT, inleesrun VARCHAR
+    bytes BIGINT, sha256 VARCHAR, rijen_gelezen BIGINT, inleesrun VARCHAR,
+    rijen_niet_bewaard BIGINT, rijen_metadata BIGINT
 );
 
 -- Accepted rows: what the measurement may count.
@@ -124,7 +128,9 @@ CREATE OR REPLACE VIEW kwaliteit.quarantaine AS
 -- Per input file: rows read, accepted and quarantined (nothing is lost: read = accepted + quarantined).
 CREATE OR REPLACE VIEW kwaliteit.bestanden AS
     SELECT b.extract, b.bron_bestand, b.formaat, b.bytes, b.sha256, b.rijen_gelezen,
-           coalesce(a.geaccepteerd, 0) AS rijen_geaccepteerd, coalesce(a.quarantaine, 0) AS rijen_quarantaine
+           coalesce(a.geaccepteerd, 0) + b.rijen_niet_bewaard AS rijen_geaccepteerd,
+           coalesce(a.quarantaine, 0) AS rijen_quarantaine,
+           b.rijen_niet_bewaard
     FROM ingest.bestanden AS b
     LEFT JOIN (
         SELECT bron_bestand, count(*) FILTER (WHERE regel IS NULL) AS geaccepteerd,

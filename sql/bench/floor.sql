@@ -1,0 +1,93 @@
+-- The FLOOR of `banenafspraak bench`: the least work any implementation of the measurement must do.
+-- One hand-written DuckDB query that reads every row of the Parquet delivery once (all three
+-- extracts, every column the measurement needs) and computes, straight from the files, the December
+-- hours of year $jaar per cell before the verdeelsleutel: formeel markt, formeel overheid and inleen
+-- (total). No ingestion, no pseudonymisation, no quarantine, no intermediate tables: it joins on the
+-- raw BSN and trusts the delivery to be valid (the generated one is). The pipeline must give the same
+-- three numbers (werk.uren_per_cel; its inleen cells summed over markt and overheid).
+--
+--   R1  final version per (loonheffingennummer, ikv_id, tijdvak_begin): latest aanleverdatum on or
+--       before $afsluitdatum, ties to the highest volgnummer (arg_max over the pair)
+--   R2/R3  periods overlapping [$venster_begin, $venster_einde], hours × days inside / days of period
+--       (DECIMAL(38,10), as the pipeline, so the sums are exact)
+--   R4  whole-period rule: a registration on a counting grondslag ($grondslag_csv, telt_mee = J)
+--       overlapping the period on at least one day; one-day registrations ignored; NULL end = open
+--   R6  employer version valid on $peildatum_werkgever (31-12 of Y−1), else the earliest starting in Y
+--   R5  vorm from ($caa_vorm_csv) in `volgorde` order, first match wins — applied to the few distinct
+--       (CAA, sector_risicogroep, sw_bedrijf) combinations after aggregating, not per row
+--   R6  overheid iff overheidswerkgever and uren_sectorfonds_aandeel < $sectorfonds_drempel
+-- Parameters: $polis, $werkgevers, $doelgroepregister (lists of Parquet files), $grondslag_csv,
+--   $caa_vorm_csv, $jaar, $venster_begin, $venster_einde, $afsluitdatum, $peildatum_werkgever,
+--   $sectorfonds_drempel.
+WITH
+polis_finaal AS (                                           -- R1
+    SELECT
+        loonheffingennummer, ikv_id, tijdvak_begin,
+        arg_max({'bsn': bsn, 'tijdvak_einde': tijdvak_einde, 'uren': verloonde_uren,
+                 'caa': code_aard_arbeidsverhouding},
+                {'aanleverdatum': aanleverdatum, 'volgnummer': volgnummer}) AS v
+    FROM read_parquet($polis)
+    WHERE tijdvak_begin <= $venster_einde
+      AND tijdvak_einde >= $venster_begin
+      AND aanleverdatum <= $afsluitdatum
+    GROUP BY loonheffingennummer, ikv_id, tijdvak_begin
+),
+venster AS (                                                -- R2, R3
+    SELECT
+        loonheffingennummer, v.bsn AS bsn, v.caa AS caa, tijdvak_begin, v.tijdvak_einde AS tijdvak_einde,
+        CAST(v.uren * (date_diff('day', greatest(tijdvak_begin, $venster_begin),
+                                         least(v.tijdvak_einde, $venster_einde)) + 1)
+             / (date_diff('day', tijdvak_begin, v.tijdvak_einde) + 1) AS DECIMAL(38, 10)) AS uren
+    FROM polis_finaal
+),
+registratie AS (                                            -- R4: counting, not one-day
+    SELECT r.bsn, r.datum_ingang, coalesce(r.datum_einde, DATE '9999-12-31') AS datum_einde
+    FROM read_parquet($doelgroepregister) AS r
+    JOIN read_csv($grondslag_csv) AS g ON g.grondslag = r.grondslag AND g.telt_mee = 'J'
+    WHERE r.datum_einde IS NULL OR r.datum_einde > r.datum_ingang
+),
+doelgroep AS (                                              -- R4: whole-period rule
+    SELECT loonheffingennummer, caa, uren
+    FROM venster AS u
+    WHERE EXISTS (
+        SELECT 1 FROM registratie AS r
+        WHERE r.bsn = u.bsn AND r.datum_ingang <= u.tijdvak_einde AND r.datum_einde >= u.tijdvak_begin
+    )
+),
+werkgever AS (                                              -- R6: the version that applies
+    SELECT
+        loonheffingennummer,
+        arg_min({'sector_risicogroep': sector_risicogroep, 'sw_bedrijf': sw_bedrijf,
+                 'overheid': overheidswerkgever AND uren_sectorfonds_aandeel < $sectorfonds_drempel},
+                {'niet_geldig_op_peildatum': geldig_vanaf > $peildatum_werkgever, 'vanaf': geldig_vanaf}) AS v
+    FROM read_parquet($werkgevers)
+    WHERE (geldig_vanaf <= $peildatum_werkgever
+           AND coalesce(geldig_tot, DATE '9999-12-31') >= $peildatum_werkgever)
+       OR year(geldig_vanaf) = $jaar
+    GROUP BY loonheffingennummer
+),
+combinatie AS (                                             -- few distinct (CAA, employer kind) pairs
+    SELECT d.caa, w.v.sector_risicogroep AS sector_risicogroep, w.v.sw_bedrijf AS sw_bedrijf,
+           w.v.overheid AS overheid, sum(d.uren) AS uren
+    FROM doelgroep AS d
+    JOIN werkgever AS w USING (loonheffingennummer)
+    GROUP BY ALL
+),
+vorm_regel AS (
+    SELECT volgorde, code_aard_arbeidsverhouding AS caa, sector_risicogroep, sw_bedrijf = 'J' AS sw_bedrijf, vorm
+    FROM read_csv($caa_vorm_csv)
+),
+met_vorm AS (                                               -- R5: first matching rule
+    SELECT c.overheid, c.uren, arg_min(r.vorm, r.volgorde) AS vorm
+    FROM combinatie AS c
+    JOIN vorm_regel AS r
+      ON (r.caa IS NULL OR r.caa = c.caa)
+     AND (r.sector_risicogroep IS NULL OR r.sector_risicogroep = c.sector_risicogroep)
+     AND (r.sw_bedrijf IS NULL OR r.sw_bedrijf = c.sw_bedrijf)
+    GROUP BY c.caa, c.sector_risicogroep, c.sw_bedrijf, c.overheid, c.uren
+)
+SELECT
+    CAST(coalesce(sum(uren) FILTER (WHERE vorm = 'formeel' AND NOT overheid), 0) AS DOUBLE) AS formeel_markt,
+    CAST(coalesce(sum(uren) FILTER (WHERE vorm = 'formeel' AND overheid), 0) AS DOUBLE) AS formeel_overheid,
+    CAST(coalesce(sum(uren) FILTER (WHERE vorm = 'inleen'), 0) AS DOUBLE) AS inleen
+FROM met_vorm;
