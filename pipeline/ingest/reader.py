@@ -118,7 +118,7 @@ def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> No
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as exc:
-        raise DeliveryError(f"Bestand {source.relative}: kan niet gelezen worden: {_first_line(exc)}") from exc
+        raise describe_read_error(source, exc) from exc
     present = {row[0].strip().lower().lstrip("\ufeff"): (row[0], row[1]) for row in described}
     wanted = COLUMNS[source.extract]
     missing = [c for c in wanted if c not in present and c not in OPTIONAL[source.extract]]
@@ -154,8 +154,15 @@ def _first_line(exc: BaseException) -> str:
 
 
 def describe_read_error(source: SourceFile, exc: BaseException) -> DeliveryError:
-    message = _first_line(exc)
+    """One sentence from DuckDB's multi-line reader error, naming the file."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    message = lines[0] if lines else type(exc).__name__
+    message = message.replace("Invalid Input Error: ", "").replace("IO Error: ", "")
+    detail = next((line for line in lines[1:] if not line.startswith(("Original Line", "Possible Solution", "file =",
+                                                                       "delimiter", "quote", "escape", "new_line",
+                                                                       "header", "skip", "comment", "date", "timestamp",
+                                                                       "null", "sample", "ignore", "all_varchar")) ), "")
     lowered = str(exc).lower()
     if "unicode" in lowered or "utf-8" in lowered or "utf8" in lowered:
-        message = f"het bestand is geen geldige UTF-8 ({message})"
-    return DeliveryError(f"Bestand {source.relative}: kan niet gelezen worden: {message}")
+        return DeliveryError(f"Bestand {source.relative}: het bestand is geen geldige UTF-8 ({message}).")
+    return DeliveryError(f"Bestand {source.relative}: kan niet gelezen worden: {message}{'; ' + detail if detail else ''}")

@@ -1,0 +1,161 @@
+"""Writes the corpus of bad deliveries (one folder per failure class) beside this script.
+
+Each folder is a complete delivery that differs from `goed/` in one defect, plus `verwacht.json`:
+either {"fout": [fragments the error message must contain]} for a file that cannot be read as a
+whole, or {"quarantaine": [[bron_bestand, regelnummer, regel, kolom], ...]} for rows that break a
+rule. Run `python tests/corpus/maak_corpus.py` to regenerate; the files are committed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+POLIS_HEADER = "bsn;loonheffingennummer;ikv_id;tijdvak_begin;tijdvak_einde;verloonde_uren;code_aard_arbeidsverhouding;aanleverdatum;volgnummer"
+WERKGEVERS_HEADER = ("loonheffingennummer;naam;geldig_vanaf;geldig_tot;sector_risicogroep;overheidswerkgever;"
+                     "uren_sectorfonds_aandeel;overheidssector;sw_bedrijf;arbeidsmarktregio")
+REGISTER_HEADER = "bsn;grondslag;datum_ingang;datum_einde;woonregio"
+
+# 200 good payroll rows (so a handful of bad ones stays under the 1 % quarantine threshold)
+GOED_POLIS = [
+    "123456782;100000001L01;1;2012-12-01;2012-12-31;100,5;1;2013-01-15;1",
+    "123456782;100000001L01;1;2021-12-01;2021-12-31;120;1;2022-01-15;1",
+    "111222333;100000002L01;7;2021-12-01;2021-12-31;80;18;2022-01-15;1",
+    "999999990;100000003L01;3;2021-11-29;2021-12-05;35;11;2021-12-10;1",
+] + [f"100000009;100000001L01;x{i};2021-12-01;2021-12-31;30;1;2022-01-15;1" for i in range(196)]
+GOED_WERKGEVERS = [
+    "100000001L01;Markt BV;2000-01-01;;10;N;0;;N;AMR01",
+    "100000002L01;Gemeente;2000-01-01;;63;J;0,1;Gemeenten;N;AMR02",
+    "100000003L01;Uitzend BV;2000-01-01;;52;N;0;;N;AMR03",
+] + [f"2{i:08d}L01;Werkgever {i};2000-01-01;;10;N;0;;N;AMR{i % 35 + 1:02d}" for i in range(300)]
+# persons registered but not working (so one bad registration stays under the threshold)
+GOED_REGISTER = [
+    "123456782;WAJONG;2010-01-01;;AMR01",
+    "111222333;IB;2016-01-01;;AMR02",
+    "999999990;IB;2010-01-01;2021-12-01;AMR03",
+] + [f"{n};IB;2015-01-01;;AMR05" for n in (
+    str(300000000 + i) for i in range(2000)) if (sum((9 - k) * int(n[k]) for k in range(8)) - int(n[8])) % 11 == 0][:150]
+
+
+def write(folder: Path, polis=None, werkgevers=None, register=None, expected=None) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    for sub, header, rows in (("polis", POLIS_HEADER, polis or GOED_POLIS),
+                              ("werkgevers", WERKGEVERS_HEADER, werkgevers or GOED_WERKGEVERS),
+                              ("doelgroepregister", REGISTER_HEADER, register or GOED_REGISTER)):
+        (folder / sub).mkdir(parents=True)
+        (folder / sub / f"{sub}.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    if expected is not None:
+        (folder / "verwacht.json").write_text(json.dumps(expected, indent=2, ensure_ascii=False) + "\n")
+
+
+def main() -> None:
+    write(HERE / "goed", expected={"quarantaine": []})
+
+    # --- whole-file problems: the run stops, naming the file and the problem
+    d = HERE / "scheidingsteken"
+    write(d, expected={"fout": ["werkgevers/werkgevers.csv", "scheidingsteken"]})
+    (d / "werkgevers" / "werkgevers.csv").write_text(
+        "\n".join([WERKGEVERS_HEADER.replace(";", ","), *(r.replace(";", ",") for r in GOED_WERKGEVERS)]) + "\n")
+
+    d = HERE / "kolom_ontbreekt"
+    write(d, expected={"fout": ["polis/polis.csv", "verplichte kolom(men) ontbreken: aanleverdatum"]})
+    (d / "polis" / "polis.csv").write_text("\n".join(
+        [POLIS_HEADER.replace(";aanleverdatum", "")] +
+        [";".join(p for i, p in enumerate(r.split(";")) if i != 7) for r in GOED_POLIS]) + "\n")
+
+    d = HERE / "geen_utf8"
+    write(d, expected={"fout": ["werkgevers/werkgevers.csv", "UTF-8"]})
+    text = "\n".join([WERKGEVERS_HEADER, *GOED_WERKGEVERS, "100000004L01;Café Zoë;2000-01-01;;10;N;0;;N;AMR04"]) + "\n"
+    (d / "werkgevers" / "werkgevers.csv").write_bytes(text.encode("latin-1"))
+
+    d = HERE / "gzip_afgebroken"
+    write(d, expected={"fout": ["polis/polis.csv.gz", "gzip"]})
+    data = gzip.compress((d / "polis" / "polis.csv").read_bytes())
+    (d / "polis" / "polis.csv").unlink()
+    (d / "polis" / "polis.csv.gz").write_bytes(data[: len(data) // 2])
+
+    d = HERE / "leeg_bestand"
+    write(d, expected={"fout": ["doelgroepregister/extra.csv", "leeg"]})
+    (d / "doelgroepregister" / "extra.csv").write_bytes(b"")
+
+    d = HERE / "parquet_onleesbaar"
+    write(d, expected={"fout": ["polis/extra.parquet", "kan niet gelezen worden"]})
+    (d / "polis" / "extra.parquet").write_bytes(b"PAR1 dit is geen parquet-bestand" * 10)
+
+    d = HERE / "onbekend_bestandstype"
+    write(d, expected={"fout": ["polis/lees_mij.txt", "onbekend bestandstype"]})
+    (d / "polis" / "lees_mij.txt").write_text("geen extract\n")
+
+    # --- row rules: the rows go to the quarantine with their rule; the run goes on
+    bad_polis = [
+        ("123456789;100000001L01;b1;2021-12-01;2021-12-31;10;1;2022-01-15;1", "bsn_elfproef", "bsn"),
+        ("12345678;100000001L01;b2;2021-12-01;2021-12-31;10;1;2022-01-15;1", "bsn_formaat", "bsn"),
+    ]
+    write(HERE / "rij_bsn", polis=GOED_POLIS + [r for r, _, _ in bad_polis], expected={"quarantaine": [
+        ["polis/polis.csv", len(GOED_POLIS) + 2 + i, rule, col] for i, (_, rule, col) in enumerate(bad_polis)]})
+
+    cases = {
+        "rij_loonheffingennummer": ("123456782;10000001L01;b;2021-12-01;2021-12-31;10;1;2022-01-15;1",
+                                    "loonheffingennummer_patroon", "loonheffingennummer"),
+        "rij_tijdvak_volgorde": ("123456782;100000001L01;b;2021-12-31;2021-12-01;10;1;2022-01-15;1",
+                                 "tijdvak_volgorde", "tijdvak_einde"),
+        "rij_tijdvak_jaargrens": ("123456782;100000001L01;b;2021-12-27;2022-01-02;10;1;2022-01-15;1",
+                                  "tijdvak_kalenderjaar", "tijdvak_einde"),
+        "rij_uren_maximum": ("123456782;100000001L01;b;2021-12-01;2021-12-01;24,5;1;2022-01-15;1",
+                             "uren_maximum", "verloonde_uren"),
+        "rij_datum": ("123456782;100000001L01;b;2021-12-01;2021-12-31;10;1;15-01-2022;1",
+                      "datum_ongeldig", "aanleverdatum"),
+        "rij_getal": ("123456782;100000001L01;b;2021-12-01;2021-12-31;tien;1;2022-01-15;1",
+                      "getal_ongeldig", "verloonde_uren"),
+        "rij_verplicht": ("123456782;100000001L01;;2021-12-01;2021-12-31;10;1;2022-01-15;1",
+                          "verplicht", "ikv_id"),
+        "rij_werkgever_onbekend": ("123456782;100000099L01;b;2021-12-01;2021-12-31;10;1;2022-01-15;1",
+                                   "werkgever_onbekend", "loonheffingennummer"),
+    }
+    for name, (row, rule, col) in cases.items():
+        write(HERE / name, polis=GOED_POLIS + [row],
+              expected={"quarantaine": [["polis/polis.csv", len(GOED_POLIS) + 2, rule, col]]})
+
+    write(HERE / "rij_dubbele_versie",
+          polis=GOED_POLIS + ["123456782;100000001L01;1;2021-12-01;2021-12-31;121;1;2022-01-15;1"],
+          expected={"quarantaine": [["polis/polis.csv", 3, "dubbele_versie", "volgnummer"],
+                                    ["polis/polis.csv", len(GOED_POLIS) + 2, "dubbele_versie", "volgnummer"]]})
+
+    last_register = len(GOED_REGISTER) + 2
+    write(HERE / "rij_grondslag", register=GOED_REGISTER + ["200000007;ONBEKEND;2010-01-01;;AMR01"],
+          expected={"quarantaine": [["doelgroepregister/doelgroepregister.csv", last_register, "grondslag_onbekend",
+                                     "grondslag"]]})
+    write(HERE / "rij_register_datumvolgorde", register=GOED_REGISTER + ["200000007;IB;2010-01-01;2009-01-01;AMR01"],
+          expected={"quarantaine": [["doelgroepregister/doelgroepregister.csv", last_register, "register_datumvolgorde",
+                                     "datum_einde"]]})
+    write(HERE / "rij_regio", register=GOED_REGISTER + ["200000007;IB;2010-01-01;;AMR36"],
+          expected={"quarantaine": [["doelgroepregister/doelgroepregister.csv", last_register, "regio_onbekend",
+                                     "woonregio"]]})
+    last_employer = len(GOED_WERKGEVERS) + 2
+    write(HERE / "rij_werkgever_versies_overlappen",
+          werkgevers=GOED_WERKGEVERS + ["100000003L01;Uitzend BV;2020-01-01;;52;N;0;;N;AMR03"],
+          polis=[r for r in GOED_POLIS if "100000003L01" not in r],
+          expected={"quarantaine": [["werkgevers/werkgevers.csv", 4, "versies_overlappen", "geldig_vanaf"],
+                                    ["werkgevers/werkgevers.csv", last_employer, "versies_overlappen", "geldig_vanaf"]]})
+    write(HERE / "rij_aandeel", werkgevers=GOED_WERKGEVERS + ["100000004L01;X;2000-01-01;;10;N;1,5;;N;AMR01"],
+          expected={"quarantaine": [["werkgevers/werkgevers.csv", last_employer, "aandeel_bereik",
+                                     "uren_sectorfonds_aandeel"]]})
+    write(HERE / "rij_overheidssector", werkgevers=GOED_WERKGEVERS + ["100000004L01;X;2000-01-01;;63;J;0;Ministerie;N;AMR01"],
+          expected={"quarantaine": [["werkgevers/werkgevers.csv", last_employer, "overheidssector_onbekend",
+                                     "overheidssector"]]})
+    write(HERE / "rij_boolean", werkgevers=GOED_WERKGEVERS + ["100000004L01;X;2000-01-01;;10;Ja;0;;N;AMR01"],
+          expected={"quarantaine": [["werkgevers/werkgevers.csv", last_employer, "boolean_ongeldig",
+                                     "overheidswerkgever"]]})
+
+    # --- a year over the quarantine threshold stops the run
+    write(HERE / "boven_drempel",
+          polis=GOED_POLIS + [f"123456789;100000001L01;q{i};2021-12-01;2021-12-31;1;1;2022-01-15;1" for i in range(5)],
+          expected={"fout": ["quarantaine_onder_drempel", "ingest/polis"]})
+
+
+if __name__ == "__main__":
+    main()
