@@ -49,7 +49,11 @@ def ensure_dagster_home(warehouse: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+        # One run at a time against this instance's warehouse: backfills from the UI queue up
+        # instead of writing the same DuckDB file concurrently.
+        config.write_text(
+            "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n", encoding="utf-8"
+        )
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
