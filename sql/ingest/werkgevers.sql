@@ -13,10 +13,10 @@ WITH tekst AS (
         nullif(trim(geldig_vanaf), '') AS geldig_vanaf,
         nullif(trim(geldig_tot), '') AS geldig_tot,
         nullif(trim(sector_risicogroep), '') AS sector_risicogroep,
-        nullif(upper(trim(overheidswerkgever)), '') AS overheidswerkgever,
+        nullif(trim(overheidswerkgever), '') AS overheidswerkgever,
         nullif(trim(uren_sectorfonds_aandeel), '') AS uren_sectorfonds_aandeel,
         nullif(trim(overheidssector), '') AS overheidssector,
-        nullif(upper(trim(sw_bedrijf)), '') AS sw_bedrijf,
+        nullif(trim(sw_bedrijf), '') AS sw_bedrijf,
         nullif(trim(arbeidsmarktregio), '') AS arbeidsmarktregio
     FROM bron
 ),
@@ -28,10 +28,10 @@ getypt AS (
         -- integers only: try_cast alone would round '52.4' to 52 instead of rejecting it
         try_cast(CASE WHEN regexp_full_match(sector_risicogroep, '[+-]?[0-9]+')
                       THEN sector_risicogroep END AS INTEGER) AS n_risicogroep,
-        CASE overheidswerkgever WHEN 'J' THEN true WHEN 'TRUE' THEN true
+        CASE upper(overheidswerkgever) WHEN 'J' THEN true WHEN 'TRUE' THEN true
                                 WHEN 'N' THEN false WHEN 'FALSE' THEN false END AS b_overheid,
         try_cast(replace(uren_sectorfonds_aandeel, ',', '.') AS DOUBLE) AS n_aandeel,
-        CASE sw_bedrijf WHEN 'J' THEN true WHEN 'TRUE' THEN true
+        CASE upper(sw_bedrijf) WHEN 'J' THEN true WHEN 'TRUE' THEN true
                         WHEN 'N' THEN false WHEN 'FALSE' THEN false END AS b_sw
     FROM tekst
 ),
