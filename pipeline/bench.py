@@ -215,11 +215,11 @@ def floor_parameters(delivery: Path, year: int) -> dict:
 
 def run_floor(delivery: Path, year: int, temp_directory: Path) -> tuple[float, dict[str, float]]:
     """Run sql/bench/floor.sql on the Parquet delivery; returns (seconds, cells)."""
-    from pipeline.demo.national import duckdb_settings
+    from pipeline.demo.national import connect
 
     text = sql_text("bench/floor.sql")
     params = floor_parameters(delivery, year)
-    con = duckdb.connect(":memory:", config={**duckdb_settings(temp_directory), "enable_progress_bar": "false"})
+    con = connect(temp_directory)
     try:
         started = time.perf_counter()
         row = con.execute(text, {k: params[k] for k in sorted(parameters_used(text))}).fetchone()

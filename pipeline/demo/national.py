@@ -34,7 +34,7 @@ import duckdb
 from pipeline.paths import REFERENCE_DIR
 from pipeline.sqlfiles import run_sql
 
-__all__ = ["generate_national", "parquet_to_csv", "national_sizes", "duckdb_settings"]
+__all__ = ["generate_national", "parquet_to_csv", "national_sizes", "duckdb_settings", "connect"]
 
 NULMETING_YEAR = 2012
 EXTRACTS = ("werkgevers", "doelgroepregister", "polis")
@@ -59,6 +59,13 @@ def duckdb_settings(temp_directory: Path) -> dict[str, str]:
         "threads": os.environ.get("BANENAFSPRAAK_DUCKDB_THREADS", "2"),
         "temp_directory": os.environ.get("BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY") or str(temp_directory),
     }
+
+
+def connect(temp_directory: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the pipeline's limits and spill folder, without a progress bar."""
+    con = duckdb.connect(":memory:", config=duckdb_settings(temp_directory))
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def national_sizes(scale: float) -> dict[str, int]:
@@ -128,7 +135,7 @@ def _generate_parquet(out_dir: Path, scale: float, year: int, seed: int, tmp: Pa
         "grondslag_csv": str(REFERENCE_DIR / "grondslag.csv"),
     }
     _prepare(out_dir)
-    con = duckdb.connect(":memory:", config={**duckdb_settings(tmp), "enable_progress_bar": "false"})
+    con = connect(tmp)
     try:
         run_sql(con, "demo/national_werkgevers.sql", params)
         run_sql(con, "demo/national_personen.sql", params)
@@ -173,7 +180,7 @@ def parquet_to_csv(parquet_dir: Path, csv_dir: Path, temp_directory: Path | None
     parquet_dir, csv_dir = Path(parquet_dir), Path(csv_dir)
     _prepare(csv_dir)
     tmp = temp_directory or csv_dir.parent / f".{csv_dir.name}.tmp"
-    con = duckdb.connect(":memory:", config={**duckdb_settings(tmp), "enable_progress_bar": "false"})
+    con = connect(tmp)
     written = []
     try:
         # Only the *_csv macros are needed: define them without building any tables.

@@ -7,7 +7,7 @@
 -- three numbers (werk.uren_per_cel; its inleen cells summed over markt and overheid).
 --
 --   R1  final version per (loonheffingennummer, ikv_id, tijdvak_begin): latest aanleverdatum on or
---       before $afsluitdatum, ties to the highest volgnummer (arg_max over the pair)
+--       before $afsluitdatum, ties to the highest volgnummer (arg_max over the pair packed in a BIGINT)
 --   R2/R3  periods overlapping [$venster_begin, $venster_einde], hours × days inside / days of period
 --       (DECIMAL(38,10), as the pipeline, so the sums are exact)
 --   R4  whole-period rule: a registration on a counting grondslag ($grondslag_csv, telt_mee = J)
@@ -23,21 +23,28 @@ WITH
 polis_finaal AS (                                           -- R1
     SELECT
         loonheffingennummer, ikv_id, tijdvak_begin,
-        arg_max({'bsn': bsn, 'tijdvak_einde': tijdvak_einde, 'uren': verloonde_uren,
-                 'caa': code_aard_arbeidsverhouding},
-                {'aanleverdatum': aanleverdatum, 'volgnummer': volgnummer}) AS v
-    FROM read_parquet($polis)
-    WHERE tijdvak_begin <= $venster_einde
-      AND tijdvak_einde >= $venster_begin
-      AND aanleverdatum <= $afsluitdatum
+        arg_max(bsn, versie) AS bsn,
+        arg_max(tijdvak_einde, versie) AS tijdvak_einde,
+        arg_max(verloonde_uren, versie) AS uren,
+        arg_max(code_aard_arbeidsverhouding, versie) AS caa
+    FROM (
+        SELECT
+            *,
+            -- (aanleverdatum, volgnummer) as one ordered BIGINT: days × 2^32 + (volgnummer + 2^31)
+            date_diff('day', DATE '1900-01-01', aanleverdatum) * 4294967296 + (volgnummer + 2147483648) AS versie
+        FROM read_parquet($polis)
+        WHERE tijdvak_begin <= $venster_einde
+          AND tijdvak_einde >= $venster_begin
+          AND aanleverdatum <= $afsluitdatum
+    )
     GROUP BY loonheffingennummer, ikv_id, tijdvak_begin
 ),
 venster AS (                                                -- R2, R3
     SELECT
-        loonheffingennummer, v.bsn AS bsn, v.caa AS caa, tijdvak_begin, v.tijdvak_einde AS tijdvak_einde,
-        CAST(v.uren * (date_diff('day', greatest(tijdvak_begin, $venster_begin),
-                                         least(v.tijdvak_einde, $venster_einde)) + 1)
-             / (date_diff('day', tijdvak_begin, v.tijdvak_einde) + 1) AS DECIMAL(38, 10)) AS uren
+        loonheffingennummer, bsn, caa, tijdvak_begin, tijdvak_einde,
+        CAST(uren * (date_diff('day', greatest(tijdvak_begin, $venster_begin),
+                                      least(tijdvak_einde, $venster_einde)) + 1)
+             / (date_diff('day', tijdvak_begin, tijdvak_einde) + 1) AS DECIMAL(38, 10)) AS uren
     FROM polis_finaal
 ),
 registratie AS (                                            -- R4: counting, not one-day
@@ -47,12 +54,10 @@ registratie AS (                                            -- R4: counting, not
     WHERE r.datum_einde IS NULL OR r.datum_einde > r.datum_ingang
 ),
 doelgroep AS (                                              -- R4: whole-period rule
-    SELECT loonheffingennummer, caa, uren
+    SELECT u.loonheffingennummer, u.caa, u.uren
     FROM venster AS u
-    WHERE EXISTS (
-        SELECT 1 FROM registratie AS r
-        WHERE r.bsn = u.bsn AND r.datum_ingang <= u.tijdvak_einde AND r.datum_einde >= u.tijdvak_begin
-    )
+    SEMI JOIN registratie AS r
+      ON r.bsn = u.bsn AND r.datum_ingang <= u.tijdvak_einde AND r.datum_einde >= u.tijdvak_begin
 ),
 werkgever AS (                                              -- R6: the version that applies
     SELECT
