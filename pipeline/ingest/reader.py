@@ -113,13 +113,15 @@ def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> No
         relation = _csv_reader(source.path)
         line_offset = 1  # the header is line 1
     else:
-        relation = f"read_parquet({_quote(source.path)})"
-        line_offset = 0
+        # file_row_number is 0-based and, unlike WITH ORDINALITY, keeps the scan parallel
+        relation = f"read_parquet({_quote(source.path)}, file_row_number = true)"
+        line_offset = 1
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as exc:
         raise describe_read_error(source, exc) from exc
-    present = {row[0].strip().lower().lstrip("\ufeff"): (row[0], row[1]) for row in described}
+    present = {row[0].strip().lower().lstrip("\ufeff"): (row[0], row[1]) for row in described
+               if row[0] != "file_row_number"}
     wanted = COLUMNS[source.extract]
     missing = [c for c in wanted if c not in present and c not in OPTIONAL[source.extract]]
     if missing:
@@ -142,9 +144,11 @@ def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> No
         if dtype.startswith("TIMESTAMP"):
             ident = f"CAST({ident} AS DATE)"
         selects.append(f"CAST({ident} AS VARCHAR) AS {column}")
+    row_number = "file_row_number" if source.format == "parquet" else "ordinality"
+    ordinality = "" if source.format == "parquet" else " WITH ORDINALITY"
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW bron AS SELECT ordinality + {line_offset} AS regelnummer, "
-        f"{', '.join(selects)} FROM {relation} WITH ORDINALITY"
+        f"CREATE OR REPLACE TEMP VIEW bron AS SELECT {row_number} + {line_offset} AS regelnummer, "
+        f"{', '.join(selects)} FROM {relation}{ordinality}"
     )
 
 
