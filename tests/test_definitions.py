@@ -22,7 +22,7 @@ def test_definitions_load_with_job_schedule_and_checks():
         "levering/polis", "levering/werkgevers", "levering/doelgroepregister", "ref/referentiedata", "ingest/werkgevers", "ingest/doelgroepregister", "ingest/polis",
         "werk/definitieve_versies", "werk/venster_uren", "werk/doelgroep_uren", "werk/werkgever_peildatum",
         "werk/vorm_uren", "werk/telbare_uren", "werk/uren_per_cel", "werk/banen_per_cel",
-        "meting/banen", "meting/personen", "audit/verantwoording", "publicatie/warehouse",
+        "meting/banen", "meting/personen", "meting/banen_overheidssector", "audit/verantwoording", "publicatie/warehouse",
     }
     assert defs.resolve_job_def("jaarmeting") is not None
     schedule = defs.resolve_schedule_def("jaarlijkse_meting")

@@ -146,3 +146,18 @@ def test_the_demo_reproduces_the_published_figures(tmp_path):
     assert table["totaal extra banen"] == (60966, 11842, 72809)
     assert table["doelstelling"] == (60000, 20000, 80000)
     assert "Tabel 1, meting 2021" in result.stdout
+
+
+def test_breakdowns_add_up_to_the_published_cells(small):
+    _, con, _ = small
+    bad = con.execute(
+        """SELECT b.jaar, r.indeling, b.sector, b.vorm, b.banen, sum(r.banen) AS som
+           FROM meting.banen AS b JOIN meting.banen_regio AS r USING (jaar, sector, vorm)
+           GROUP BY ALL HAVING abs(b.banen - sum(r.banen)) > 1e-6""").fetchall()
+    assert bad == []
+    bad = con.execute(
+        """SELECT b.jaar FROM meting.banen AS b
+           JOIN (SELECT jaar, sum(banen) AS banen FROM meting.banen_overheidssector GROUP BY jaar) AS o USING (jaar)
+           WHERE b.sector = 'overheid' AND b.vorm = 'formeel' AND abs(b.banen - o.banen) > 1e-6""").fetchall()
+    assert bad == []
+    assert con.execute("SELECT count(DISTINCT jaar) FROM meting.banen_regio").fetchone()[0] == len(DEMO_YEARS)

@@ -65,6 +65,8 @@ STEPS = [
     Step("werk.banen_per_cel", "meting/08_banen.sql", "R8", [AssetKey(["werk", "uren_per_cel"])]),
     Step("meting.banen", "meting/09_extra_banen.sql", "R9",
          [AssetDep(AssetKey(["werk", "banen_per_cel"]), partition_mapping=NULMETING_MAPPING)]),
+    Step("meting.banen_overheidssector", "meting/11_uitsplitsingen.sql", "§4 (uitsplitsingen)",
+         [AssetKey(["werk", "telbare_uren"]), AssetKey(["werk", "uren_per_cel"]), DOELGROEPREGISTER]),
     Step("meting.personen", "meting/10_personen.sql", "R10",
          [AssetKey(["werk", "telbare_uren"]), AssetKey(["werk", "uren_per_cel"]), DOELGROEPREGISTER]),
 ]

@@ -17,7 +17,8 @@ PUBLICATIE = AssetKey(["publicatie", "warehouse"])
     key=PUBLICATIE,
     group_name="publicatie",
     partitions_def=YEARS,
-    deps=[AssetKey(["meting", "banen"]), AssetKey(["meting", "personen"]), AssetKey(["audit", "verantwoording"])],
+    deps=[AssetKey(["meting", "banen"]), AssetKey(["meting", "personen"]), AssetKey(["meting", "banen_overheidssector"]),
+          AssetKey(["audit", "verantwoording"])],
     code_version=sql_hash(["publicatie/publiceren.sql", "publicatie/audit.sql", "publicatie/tabel1.sql", "publicatie/views.sql"]),
     description="The analyst-facing DuckDB file: meting.*, kwaliteit.*; replaced atomically per year.",
 )

@@ -11,6 +11,8 @@ CREATE TABLE IF NOT EXISTS meting.banen AS SELECT * FROM werk_db.meting.banen LI
 CREATE TABLE IF NOT EXISTS meting.personen AS SELECT * FROM werk_db.meting.personen LIMIT 0;
 CREATE TABLE IF NOT EXISTS meting.realisatie AS SELECT * FROM werk_db.meting.realisatie LIMIT 0;
 CREATE TABLE IF NOT EXISTS meting.verdeelsleutel AS SELECT * FROM werk_db.meting.verdeelsleutel LIMIT 0;
+CREATE TABLE IF NOT EXISTS meting.banen_overheidssector AS SELECT * FROM werk_db.meting.banen_overheidssector LIMIT 0;
+CREATE TABLE IF NOT EXISTS meting.banen_regio AS SELECT * FROM werk_db.meting.banen_regio LIMIT 0;
 
 DELETE FROM meting.banen WHERE jaar = $jaar;
 INSERT INTO meting.banen
@@ -25,6 +27,14 @@ SELECT * FROM werk_db.meting.realisatie WHERE jaar = $jaar ORDER BY sector;
 
 DELETE FROM meting.verdeelsleutel WHERE jaar = $jaar;
 INSERT INTO meting.verdeelsleutel SELECT * FROM werk_db.meting.verdeelsleutel WHERE jaar = $jaar;
+
+DELETE FROM meting.banen_overheidssector WHERE jaar = $jaar;
+INSERT INTO meting.banen_overheidssector
+SELECT * FROM werk_db.meting.banen_overheidssector WHERE jaar = $jaar ORDER BY overheidssector;
+
+DELETE FROM meting.banen_regio WHERE jaar = $jaar;
+INSERT INTO meting.banen_regio
+SELECT * FROM werk_db.meting.banen_regio WHERE jaar = $jaar ORDER BY indeling, arbeidsmarktregio, sector, vorm;
 
 CREATE OR REPLACE TABLE kwaliteit.quarantaine AS
 SELECT * FROM werk_db.kwaliteit.quarantaine ORDER BY bron_bestand, regelnummer;

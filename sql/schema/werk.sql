@@ -113,6 +113,13 @@ CREATE TABLE IF NOT EXISTS meting.realisatie (
 CREATE TABLE IF NOT EXISTS meting.personen (
     jaar INTEGER, werkzame_personen BIGINT, doelgroep_omvang BIGINT, voorlopig BOOLEAN
 );
+CREATE TABLE IF NOT EXISTS meting.banen_overheidssector (
+    jaar INTEGER, overheidssector VARCHAR, uren DOUBLE, banen DOUBLE, voorlopig BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS meting.banen_regio (
+    jaar INTEGER, indeling VARCHAR, arbeidsmarktregio VARCHAR, sector VARCHAR, vorm VARCHAR,
+    uren DOUBLE, banen DOUBLE, voorlopig BOOLEAN
+);
 CREATE TABLE IF NOT EXISTS meting.verdeelsleutel (
     jaar INTEGER, aandeel_markt DOUBLE, aandeel_overheid DOUBLE, voorlopig BOOLEAN, bron VARCHAR
 );
