@@ -26,5 +26,5 @@ SELECT
     aandeel,
     CAST(uren_venster AS DOUBLE) * aandeel AS uren,
     CAST(uren_venster AS DOUBLE) * aandeel
-        / ($uren_per_baan_per_week * (date_diff('day', $venster_begin, $venster_einde) + 1) / 7.0) AS banen
+        / uren_per_baan_in_venster($uren_per_baan_per_week, $venster_begin, $venster_einde) AS banen
 FROM toegerekend;

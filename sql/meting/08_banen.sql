@@ -7,7 +7,7 @@ DELETE FROM werk.banen_per_cel WHERE jaar = $jaar;
 INSERT INTO werk.banen_per_cel
 SELECT
     jaar, sector, vorm, uren,
-    uren / ($uren_per_baan_per_week * (date_diff('day', $venster_begin, $venster_einde) + 1) / 7.0) AS banen,
+    uren / uren_per_baan_in_venster($uren_per_baan_per_week, $venster_begin, $venster_einde) AS banen,
     voorlopig
 FROM werk.uren_per_cel
 WHERE jaar = $jaar;

@@ -13,7 +13,7 @@ SELECT
     coalesce(overheidssector, 'onbekend') AS overheidssector,
     CAST(sum(uren_venster) AS DOUBLE) AS uren,
     CAST(sum(uren_venster) AS DOUBLE)
-        / ($uren_per_baan_per_week * (date_diff('day', $venster_begin, $venster_einde) + 1) / 7.0) AS banen,
+        / uren_per_baan_in_venster($uren_per_baan_per_week, $venster_begin, $venster_einde) AS banen,
     (SELECT voorlopig FROM werk.verdeelsleutel WHERE jaar = $jaar) AS voorlopig
 FROM werk.telbare_uren
 WHERE jaar = $jaar AND vorm = 'formeel' AND sector = 'overheid'
@@ -51,6 +51,6 @@ cellen AS (
 )
 SELECT
     $jaar AS jaar, indeling, arbeidsmarktregio, sector, vorm, uren,
-    uren / ($uren_per_baan_per_week * (date_diff('day', $venster_begin, $venster_einde) + 1) / 7.0) AS banen,
+    uren / uren_per_baan_in_venster($uren_per_baan_per_week, $venster_begin, $venster_einde) AS banen,
     (SELECT voorlopig FROM werk.verdeelsleutel WHERE jaar = $jaar) AS voorlopig
 FROM cellen;

@@ -15,3 +15,8 @@ CREATE OR REPLACE MACRO elfproef_ok(b) AS (
 -- key already XOR-ed with the inner and outer pads (RFC 2104), so the key never appears in SQL.
 CREATE OR REPLACE MACRO pseudoniem(b, ipad, opad) AS
     sha256(opad || unhex(sha256(ipad || encode(coalesce(b, '')))));
+
+-- METHOD R8: the hours of one baan in the measurement window: uren_per_baan_per_week × the weeks
+-- of the window (31/7 for December). The one place this divisor is defined.
+CREATE OR REPLACE MACRO uren_per_baan_in_venster(uren_per_week, venster_begin, venster_einde) AS
+    uren_per_week * (date_diff('day', venster_begin, venster_einde) + 1) / 7.0;
