@@ -34,7 +34,7 @@ def verantwoording(
     context: AssetExecutionContext, config: MetingConfig, warehouse: WarehouseResource, delivery: DeliveryResource
 ) -> None:
     jaar = int(context.partition_key)
-    record = context.instance.get_run_record_by_id(context.run_id)
+    record = context.instance.get_run_record_by_id(context.run.run_id)
     started = record.start_time if record and record.start_time else None
     with warehouse.connect() as con:
         params = year_parameters(con, jaar, config.afsluitdatum, config.voorlopig_aandeel_markt)
@@ -47,7 +47,7 @@ def verantwoording(
         con.execute(
             "INSERT INTO audit.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                jaar, context.run_id, inleesrun,
+                jaar, context.run.run_id, inleesrun,
                 dt.datetime.fromtimestamp(started, dt.timezone.utc).replace(tzinfo=None) if started else None,
                 dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
                 str(delivery.root), as_json(package_versions()), git_commit(), as_json(sql_hashes()),

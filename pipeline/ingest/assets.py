@@ -124,7 +124,7 @@ def ingest_extract(
             con.execute(
                 "INSERT INTO ingest.bestanden VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [extract, source.relative, source.format, source.bytes, source.sha256(), rows_read,
-                 context.run_id, not_kept, footer],
+                 context.run.run_id, not_kept, footer],
             )
         con.execute("DROP TABLE IF EXISTS polis_bestand")
         con.execute("DROP TABLE IF EXISTS register_bsn")
@@ -136,7 +136,7 @@ def ingest_extract(
             "FROM kwaliteit.bestanden WHERE extract = ? ORDER BY bron_bestand",
             [extract],
         ).fetchall()
-        gx_metadata = run_suite(con, warehouse, context.run_id, gx_suite) if gx_suite else {}
+        gx_metadata = run_suite(con, warehouse, context.run.run_id, gx_suite) if gx_suite else {}
     table = "| bestand | formaat | gelezen | geaccepteerd | quarantaine |\n|---|---|---|---|---|\n" + "\n".join(
         f"| {f} | {fmt} | {r} | {a} | {q} |" for f, fmt, r, a, q in per_file
     )

@@ -98,7 +98,7 @@ def build_step(step: Step) -> AssetsDefinition:
                 "parameters": MetadataValue.json({k: str(v) for k, v in params.items()}),
             }
             if step.gx_suite:
-                metadata.update(run_suite(con, warehouse, context.run_id, step.gx_suite, jaar))
+                metadata.update(run_suite(con, warehouse, context.run.run_id, step.gx_suite, jaar))
             if step.table == "meting.banen":
                 metadata["tabel1"] = MetadataValue.md(tabel1_markdown(con, jaar))
         context.add_output_metadata(metadata)
