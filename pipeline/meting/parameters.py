@@ -33,7 +33,6 @@ def year_parameters(
             if afsluitdatum
             else _month_day(jaar + 1, ref["afsluitdatum_maand_dag"])
         ),
-        "peildatum_werkgever": dt.date(jaar - 1, 12, 31),
         "sectorfonds_drempel": float(ref["sectorfonds_drempel"]),
         "uren_per_baan_per_week": float(ref["uren_per_baan_per_week"]),
         "voorlopig_aandeel_markt": voorlopig_aandeel_markt,

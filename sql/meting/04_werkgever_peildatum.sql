@@ -1,20 +1,21 @@
 -- METHOD R6 (first half) — Which register version of each employer applies in year $jaar.
--- The version valid on the last day of Y−1 ($peildatum_werkgever); an employer with no version
--- then takes its earliest version that starts in year Y.
--- Parameters: $jaar, $peildatum_werkgever.
+-- The version valid on the last day of Y−1 (the peildatum); an employer with no version then
+-- takes its earliest version that starts in year Y.
+-- Parameters: $jaar.
 DELETE FROM werk.werkgever_peildatum WHERE jaar = $jaar;
 
 INSERT INTO werk.werkgever_peildatum
+WITH peil AS (SELECT make_date($jaar - 1, 12, 31) AS peildatum)
 SELECT
-    $jaar AS jaar, loonheffingennummer, $peildatum_werkgever AS peildatum, geldig_vanaf,
-    sector_risicogroep, overheidswerkgever, uren_sectorfonds_aandeel, overheidssector,
-    sw_bedrijf, arbeidsmarktregio
-FROM staging.werkgevers
-WHERE (geldig_vanaf <= $peildatum_werkgever
-       AND coalesce(geldig_tot, DATE '9999-12-31') >= $peildatum_werkgever)
-   OR year(geldig_vanaf) = $jaar
+    $jaar AS jaar, w.loonheffingennummer, p.peildatum, w.geldig_vanaf,
+    w.sector_risicogroep, w.overheidswerkgever, w.uren_sectorfonds_aandeel, w.overheidssector,
+    w.sw_bedrijf, w.arbeidsmarktregio
+FROM staging.werkgevers AS w CROSS JOIN peil AS p
+WHERE (w.geldig_vanaf <= p.peildatum
+       AND coalesce(w.geldig_tot, DATE '9999-12-31') >= p.peildatum)
+   OR year(w.geldig_vanaf) = $jaar
 QUALIFY row_number() OVER (
-    PARTITION BY loonheffingennummer
+    PARTITION BY w.loonheffingennummer
     -- the version valid on the peildatum first, then the earliest one starting in Y
-    ORDER BY (geldig_vanaf <= $peildatum_werkgever) DESC, geldig_vanaf
+    ORDER BY (w.geldig_vanaf <= p.peildatum) DESC, w.geldig_vanaf
 ) = 1;
