@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.ingest.assets import POLIS_TEMPORARY_TABLES, prepare_polis
 from pipeline.ingest.reader import DeliveryError, create_source_view, describe_read_error, discover
 from pipeline.resources import PseudonymKeyResource
 from pipeline.sqlfiles import run_sql
@@ -51,10 +52,8 @@ def ingest(con: duckdb.DuckDBPyConnection, delivery: Path, extract: str, key: st
         params[f"venster_{edge}_maand"], params[f"venster_{edge}_dag"] = int(month), int(day)
     files = discover(delivery, extract)
     con.execute(f"DELETE FROM ingest.{extract}")  # an extract is always read whole
-    if extract == "polis":  # the BSNs in the register files (transient), see sql/ingest/polis.sql
-        con.execute("CREATE OR REPLACE TEMP TABLE register_bsn (bsn VARCHAR)")
-        for register_file in discover(delivery, "doelgroepregister"):
-            _read(con, register_file, "ingest/register_bsn.sql", {})
+    if extract == "polis":  # register BSNs and employer years (transient), see sql/ingest/polis.sql
+        prepare_polis(con, delivery, _read)
     counts = {}
     for source in files:
         _read(con, source, f"ingest/{extract}.sql", {**params, "bron_bestand": source.relative})
@@ -62,8 +61,8 @@ def ingest(con: duckdb.DuckDBPyConnection, delivery: Path, extract: str, key: st
             counts[source.relative] = con.execute(
                 "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen) FILTER (WHERE bewaard IS NULL), 0) "
                 "FROM polis_bestand").fetchone()
-    con.execute("DROP TABLE IF EXISTS polis_bestand")
-    con.execute("DROP TABLE IF EXISTS register_bsn")
+    for temporary in POLIS_TEMPORARY_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {temporary}")
     if CROSS_ROW_SQL[extract]:
         run_sql(con, CROSS_ROW_SQL[extract], params)
     return counts
@@ -498,6 +497,108 @@ def test_parquet_reads_like_the_equivalent_csv(con, tmp_path):
     assert [r.pop("regelnummer") for r in parquet] == [1, 2]  # Parquet: 1-based row number
     assert [r.pop("regelnummer") for r in csv] == [2, 3]      # CSV: physical line, header = 1
     assert parquet == csv == POLIS_EXPECTED
+
+
+def test_werkgever_jaren_merges_versions_into_year_ranges(werkdb):
+    """sql/ingest/werkgever_jaren.sql: the years with a register version, per employer, as ranges
+    that neither overlap nor touch; a year in a gap has no version (EXTRACTS §1, polis rule)."""
+    versions = [  # (employer, geldig_vanaf, geldig_tot)
+        ("100000101L01", "2000-03-01", "2005-06-30"),
+        ("100000101L01", "2005-07-01", "2010-12-31"),  # touches the first: one range 2000-2010
+        ("100000101L01", "2013-01-01", None),          # after a gap of 2011-2012, open-ended
+        ("100000102L01", "2010-01-01", "2012-12-31"),
+        ("100000102L01", "2011-06-01", "2011-12-31"),  # inside the first (accepted rows only are read)
+        ("100000102L01", "2014-11-01", "2015-01-31"),  # touches 2014 and 2015, not 2013
+        ("100000103L01", "2020-05-05", "2020-05-05"),  # one day counts for its year
+    ]
+    insert(werkdb, "ingest.werkgevers", [
+        dict(bron_bestand="werkgevers/w.csv", regelnummer=i, loonheffingennummer=lhn, geldig_vanaf=vanaf,
+             geldig_tot=tot, sector_risicogroep=10, overheidswerkgever=False, uren_sectorfonds_aandeel=0.0,
+             sw_bedrijf=False, arbeidsmarktregio="AMR01")
+        for i, (lhn, vanaf, tot) in enumerate(versions, start=2)
+    ] + [dict(bron_bestand="werkgevers/w.csv", regelnummer=99, loonheffingennummer="100000104L01",
+              geldig_vanaf="2000-01-01", regel="verplicht")])  # rejected: no years
+    run_sql(werkdb, "ingest/werkgever_jaren.sql")
+    assert [tuple(r.values()) for r in rows(werkdb, "SELECT * FROM werkgever_jaren ORDER BY 1, 2")] == [
+        ("100000101L01", 2000, 2010), ("100000101L01", 2013, 9999),
+        ("100000102L01", 2010, 2012), ("100000102L01", 2014, 2015),
+        ("100000103L01", 2020, 2020),
+    ]
+
+
+def test_parquet_typed_values_break_the_same_rules_as_text(con, tmp_path):
+    """Typed Parquet columns skip the text round trip (reader.TYPED); the rules and the reported
+    value stay those of the text form. Row 1 is good; every other row breaks one rule."""
+    (tmp_path / "polis").mkdir()
+    good = dict(bsn=BSN[0], loonheffingennummer=LHN, ikv_id="1", tijdvak_begin=D("2021-12-01"),
+                tijdvak_einde=D("2021-12-31"), verloonde_uren=Decimal("12.50"), code_aard_arbeidsverhouding=1,
+                aanleverdatum=D("2022-01-15"), volgnummer=1)
+    bad = [
+        dict(tijdvak_begin=None),                                              # verplicht
+        dict(aanleverdatum=None),                                              # verplicht
+        dict(tijdvak_einde=D("2021-11-30")),                                   # einde before begin
+        dict(tijdvak_einde=D("2022-01-31")),                                   # crosses the year
+        dict(tijdvak_begin=D("2021-12-31"), verloonde_uren=Decimal("24.01")),  # > 24 h in one day
+        dict(tijdvak_begin=D("2020-12-01"), tijdvak_einde=D("2020-12-31"), loonheffingennummer=LHN_ENDED + "X"),
+        dict(tijdvak_begin=D("2021-12-01"), loonheffingennummer=LHN_ENDED),     # no version in 2021
+        dict(bsn=" " + BSN[0] + " "),                                          # outer spaces: trimmed, accepted
+    ]
+    records = [good] + [{**good, **change} for change in bad]
+    table = pa.table({
+        "bsn": [r["bsn"] for r in records],
+        "loonheffingennummer": [r["loonheffingennummer"] for r in records],
+        "ikv_id": [str(i) for i in range(len(records))],
+        "tijdvak_begin": pa.array([r["tijdvak_begin"] for r in records], pa.date32()),
+        "tijdvak_einde": pa.array([r["tijdvak_einde"] for r in records], pa.date32()),
+        "verloonde_uren": pa.array([r["verloonde_uren"] for r in records], pa.decimal128(9, 2)),
+        "code_aard_arbeidsverhouding": pa.array([r["code_aard_arbeidsverhouding"] for r in records], pa.int16()),
+        "aanleverdatum": pa.array([r["aanleverdatum"] for r in records], pa.date32()),
+        "volgnummer": pa.array([r["volgnummer"] for r in records], pa.int32()),
+    })
+    pq.write_table(table, tmp_path / "polis" / "getypt.parquet")
+    write_register(tmp_path)
+    ingest(con, tmp_path, "polis")
+    assert verdict(con, "polis") == [
+        ("polis/getypt.parquet", 1, None, None, None),
+        ("polis/getypt.parquet", 2, "verplicht", "tijdvak_begin", None),
+        ("polis/getypt.parquet", 3, "verplicht", "aanleverdatum", None),
+        ("polis/getypt.parquet", 4, "tijdvak_volgorde", "tijdvak_einde", "2021-11-30"),
+        ("polis/getypt.parquet", 5, "tijdvak_kalenderjaar", "tijdvak_einde", "2022-01-31"),
+        ("polis/getypt.parquet", 6, "uren_maximum", "verloonde_uren", "24.01"),
+        ("polis/getypt.parquet", 7, "loonheffingennummer_patroon", "loonheffingennummer", LHN_ENDED + "X"),
+        ("polis/getypt.parquet", 8, "werkgever_onbekend", "loonheffingennummer", LHN_ENDED),
+        ("polis/getypt.parquet", 9, None, None, None),
+    ]
+    assert rows(con, "SELECT DISTINCT verloonde_uren FROM ingest.polis WHERE regel IS NULL") == [
+        dict(verloonde_uren=Decimal("12.5"))]
+
+
+def test_parquet_types_that_could_change_a_value_are_read_as_text(con, tmp_path):
+    """DOUBLE hours, BIGINT codes and dates stored as text go the text route: BIGINT values beyond
+    INTEGER are rejected, not wrapped; DOUBLE hours are read as their decimal text."""
+    (tmp_path / "polis").mkdir()
+    n = 4
+    pq.write_table(pa.table({
+        "bsn": [BSN[0]] * n,
+        "loonheffingennummer": [LHN] * n,
+        "ikv_id": [str(i) for i in range(n)],
+        "tijdvak_begin": ["2021-12-01", "2021-12-01", "2021-12-01", "2021-13-01"],
+        "tijdvak_einde": pa.array([D("2021-12-31")] * n, pa.date32()),
+        "verloonde_uren": pa.array([12.5, 12.5, 12.25, 12.5], pa.float64()),
+        "code_aard_arbeidsverhouding": pa.array([2 ** 33, 1, 1, 1], pa.int64()),
+        "aanleverdatum": pa.array([D("2022-01-15")] * n, pa.date32()),
+        "volgnummer": pa.array([1, 2 ** 40, 1, 1], pa.int64()),
+    }), tmp_path / "polis" / "tekst.parquet")
+    write_register(tmp_path)
+    ingest(con, tmp_path, "polis")
+    assert verdict(con, "polis") == [
+        ("polis/tekst.parquet", 1, "geheel_getal_ongeldig", "code_aard_arbeidsverhouding", str(2 ** 33)),
+        ("polis/tekst.parquet", 2, "geheel_getal_ongeldig", "volgnummer", str(2 ** 40)),
+        ("polis/tekst.parquet", 3, None, None, None),
+        ("polis/tekst.parquet", 4, "datum_ongeldig", "tijdvak_begin", "2021-13-01"),
+    ]
+    assert rows(con, "SELECT verloonde_uren FROM ingest.polis WHERE regel IS NULL") == [
+        dict(verloonde_uren=Decimal("12.25"))]
 
 
 def test_folder_may_mix_parquet_and_csv(con, tmp_path):

@@ -119,6 +119,7 @@ def ingest(tmp: Path, rows: list[dict]) -> list[tuple]:
                                                overheidswerkgever=False, uren_sectorfonds_aandeel=0.0,
                                                sw_bedrijf=False, arbeidsmarktregio="AMR01")])
         con.execute("CREATE TEMP TABLE register_bsn AS SELECT DISTINCT bsn FROM (VALUES ('123456782')) AS t(bsn)")
+        run_sql(con, "ingest/werkgever_jaren.sql")
         create_source_view(con, SourceFile("polis", path, "polis/polis.csv", "csv"))
         params = {**PseudonymKeyResource(key=TEST_KEY).pads(), "bron_bestand": "polis/polis.csv",
                   "venster_begin_maand": 12, "venster_begin_dag": 1, "venster_einde_maand": 12, "venster_einde_dag": 31}

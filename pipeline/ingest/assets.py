@@ -78,6 +78,19 @@ def _read(con, source, sql_file: str, params: dict) -> None:
         raise Failure(description=str(describe_read_error(source, exc))) from exc
 
 
+POLIS_TEMPORARY_TABLES = ("polis_bestand", "register_bsn", "werkgever_jaren")
+
+
+def prepare_polis(con, root, read) -> None:
+    """The temporary tables the polis pass (sql/ingest/polis.sql) looks up on every row: which BSNs
+    are in the register at all, and in which years each accepted employer has a register version.
+    `read(con, source, sql_file, params)` runs an ingest SQL file over one source file."""
+    con.execute("CREATE OR REPLACE TEMP TABLE register_bsn (bsn VARCHAR)")
+    for register_file in discover(root, "doelgroepregister"):
+        read(con, register_file, "ingest/register_bsn.sql", {})
+    run_sql(con, "ingest/werkgever_jaren.sql")
+
+
 def ingest_extract(
     context: AssetExecutionContext,
     extract: str,
@@ -103,10 +116,7 @@ def ingest_extract(
         con.execute(f"DELETE FROM ingest.{extract}")
         con.execute("DELETE FROM ingest.bestanden WHERE extract = ?", [extract])
         if extract == "polis":
-            # Which BSNs are in the register at all (transient temp table): see polis.sql.
-            con.execute("CREATE OR REPLACE TEMP TABLE register_bsn (bsn VARCHAR)")
-            for register_file in discover(delivery.root, "doelgroepregister"):
-                _read(con, register_file, "ingest/register_bsn.sql", {})
+            prepare_polis(con, delivery.root, _read)
         for source in files:
             _read(con, source, f"ingest/{extract}.sql", {**params, "bron_bestand": source.relative})
             if extract == "polis":
@@ -126,8 +136,8 @@ def ingest_extract(
                 [extract, source.relative, source.format, source.bytes, source.sha256(), rows_read,
                  context.run.run_id, not_kept, footer],
             )
-        con.execute("DROP TABLE IF EXISTS polis_bestand")
-        con.execute("DROP TABLE IF EXISTS register_bsn")
+        for temporary in POLIS_TEMPORARY_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {temporary}")
         if cross_checks:
             run_sql(con, cross_checks, params)
         con.execute("COMMIT")
@@ -173,7 +183,8 @@ def doelgroepregister(
 
 @asset(key=POLIS, group_name=GROUP,
        deps=[REFERENCE, WERKGEVERS, DOELGROEPREGISTER, SOURCE_KEYS["polis"], SOURCE_KEYS["doelgroepregister"]],
-       code_version=sql_hash(["ingest/polis.sql", "ingest/register_bsn.sql", "ingest/polis_kruiscontroles.sql"]),
+       code_version=sql_hash(["ingest/polis.sql", "ingest/register_bsn.sql", "ingest/werkgever_jaren.sql",
+                              "ingest/polis_kruiscontroles.sql"]),
        description="Payroll records (EXTRACTS.md §1), BSN pseudonymised, checked within and across extracts.")
 def polis(
     context: AssetExecutionContext,

@@ -3,6 +3,13 @@
 Per file, a temporary view `bron` exposes every contract column as text plus `regelnummer`;
 the ingest SQL (sql/ingest/<extract>.sql) types, pseudonymises and checks the rows. A file
 that cannot be read as a whole raises DeliveryError naming the file and the problem.
+
+The polis (national scale: ~130 M rows a year) also gets `<column>_getypt` for its typed
+columns (TYPED below). When a Parquet column already has a type that converts to the contract
+type without loss, its value arrives there, in the file's own type, and the text column is NULL:
+no value makes the round trip through text. Otherwise (CSV, or a Parquet type that could lose or
+change a value, such as DOUBLE hours or BIGINT codes) the text column holds the value and
+`<column>_getypt` is NULL; the SQL parses the text. sql/ingest/polis.sql does all typing.
 """
 
 from __future__ import annotations
@@ -35,6 +42,31 @@ OPTIONAL: dict[str, set[str]] = {
     "doelgroepregister": {"datum_einde"},
 }
 SUFFIXES = (".csv", ".csv.gz", ".parquet")
+
+# Contract types of the polis columns that may arrive typed from Parquet (EXTRACTS.md §1).
+TYPED: dict[str, dict[str, str]] = {
+    "polis": {
+        "tijdvak_begin": "DATE", "tijdvak_einde": "DATE", "aanleverdatum": "DATE",
+        "verloonde_uren": "DECIMAL(18, 6)",
+        "code_aard_arbeidsverhouding": "INTEGER", "volgnummer": "INTEGER",
+    },
+}
+_SMALL_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT")
+
+
+def _lossless(parquet_type: str, contract_type: str) -> bool:
+    """Whether a Parquet column of this DuckDB type converts to the contract type exactly."""
+    if contract_type == "DATE":
+        return parquet_type == "DATE" or parquet_type.startswith("TIMESTAMP")  # the date part, as via text
+    if contract_type == "INTEGER":
+        return parquet_type in _SMALL_INTEGERS
+    if contract_type == "DECIMAL(18, 6)":
+        if parquet_type in _SMALL_INTEGERS:
+            return True
+        if parquet_type.startswith("DECIMAL("):
+            precision, scale = (int(n) for n in parquet_type[8:-1].split(","))
+            return scale <= 6 and precision - scale <= 12
+    return False
 
 
 class DeliveryError(Exception):
@@ -105,7 +137,8 @@ def _file_problem(source: SourceFile) -> str | None:
 
 
 def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
-    """Create TEMP VIEW bron over one file: contract columns as VARCHAR plus regelnummer."""
+    """Create TEMP VIEW bron over one file: contract columns as VARCHAR (and, for typed polis columns,
+    `<column>_getypt`, see the module docstring) plus regelnummer."""
     problem = _file_problem(source)
     if problem:
         raise DeliveryError(f"Bestand {source.relative}: {problem}.")
@@ -134,16 +167,27 @@ def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> No
             f"Bestand {source.relative}: verplichte kolom(men) ontbreken: {', '.join(missing)}; "
             f"gevonden kolommen: {', '.join(n for n, _ in present.values())}.{hint}"
         )
+    typed = TYPED.get(source.extract, {})
     selects = []
     for column in wanted:
+        contract_type = typed.get(column)
         if column not in present:
             selects.append(f"CAST(NULL AS VARCHAR) AS {column}")
+            if contract_type:
+                selects.append(f"CAST(NULL AS {contract_type}) AS {column}_getypt")
             continue
         name, dtype = present[column]
         ident = '"' + name.replace('"', '""') + '"'
+        if contract_type and source.format == "parquet" and _lossless(dtype, contract_type):
+            selects.append(f"CAST(NULL AS VARCHAR) AS {column}")
+            value = f"CAST({ident} AS DATE)" if dtype.startswith("TIMESTAMP") else ident  # the date part, as via text
+            selects.append(f"{value} AS {column}_getypt")
+            continue
         if dtype.startswith("TIMESTAMP"):
             ident = f"CAST({ident} AS DATE)"
         selects.append(f"CAST({ident} AS VARCHAR) AS {column}")
+        if contract_type:
+            selects.append(f"CAST(NULL AS {contract_type}) AS {column}_getypt")
     row_number = "file_row_number" if source.format == "parquet" else "ordinality"
     ordinality = "" if source.format == "parquet" else " WITH ORDINALITY"
     con.execute(

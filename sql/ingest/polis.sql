@@ -3,9 +3,14 @@
 --
 -- Input: the temporary view `bron` set up by pipeline/ingest/reader.py: one row per data row
 -- of the file, every column as VARCHAR (CSV as written; Parquet values cast to text), plus
--- `regelnummer` (CSV: physical line, header = line 1; Parquet: 1-based row number).
--- Also the temporary tables of sql/ingest/polis_voorbereiding.sql: register_bsn (the BSNs in the
--- doelgroepregister files, transient, never stored).
+-- `regelnummer` (CSV: physical line, header = line 1; Parquet: 1-based row number). For the
+-- typed columns (dates, hours, CAA, volgnummer) also `<column>_getypt`: the value itself, in the
+-- file's own type, when a Parquet file stores it in a type that converts to the contract type
+-- without loss (its text column is then NULL); else NULL, and the text is parsed here.
+-- Also two temporary tables of the polis ingestion's connection: register_bsn (the BSNs in the
+-- doelgroepregister files, sql/ingest/register_bsn.sql, transient, never stored) and
+-- werkgever_jaren (the years in which each employer has a register version,
+-- sql/ingest/werkgever_jaren.sql).
 -- Parameters: $bron_bestand (path within the delivery), $hmac_ipad / $hmac_opad (the
 -- pseudonymisation key XOR-ed with the HMAC pads; the key itself never reaches SQL),
 -- $venster_begin_maand/_dag and $venster_einde_maand/_dag (the measurement window, R2).
@@ -21,45 +26,49 @@ CREATE OR REPLACE TEMP TABLE polis_bestand AS
 WITH tekst AS (
     SELECT
         regelnummer,
-        nullif(trim(bsn), '') AS bsn,
-        nullif(trim(loonheffingennummer), '') AS loonheffingennummer,
-        nullif(trim(ikv_id), '') AS ikv_id,
-        nullif(trim(tijdvak_begin), '') AS tijdvak_begin,
-        nullif(trim(tijdvak_einde), '') AS tijdvak_einde,
-        nullif(trim(verloonde_uren), '') AS verloonde_uren,
-        nullif(trim(code_aard_arbeidsverhouding), '') AS code_aard_arbeidsverhouding,
-        nullif(trim(aanleverdatum), '') AS aanleverdatum,
-        nullif(trim(volgnummer), '') AS volgnummer
+        schoon(bsn) AS bsn,
+        schoon(loonheffingennummer) AS loonheffingennummer,
+        schoon(ikv_id) AS ikv_id,
+        schoon(tijdvak_begin) AS tijdvak_begin, tijdvak_begin_getypt,
+        schoon(tijdvak_einde) AS tijdvak_einde, tijdvak_einde_getypt,
+        schoon(verloonde_uren) AS verloonde_uren, verloonde_uren_getypt,
+        schoon(code_aard_arbeidsverhouding) AS code_aard_arbeidsverhouding, code_aard_arbeidsverhouding_getypt,
+        schoon(aanleverdatum) AS aanleverdatum, aanleverdatum_getypt,
+        schoon(volgnummer) AS volgnummer, volgnummer_getypt
     FROM bron
 ),
 getypt AS (
     SELECT
         *,
-        regexp_full_match(coalesce(bsn, ''), '[0-9]{9}') AS bsn_formaat_ok,
-        try_strptime(tijdvak_begin, '%Y-%m-%d')::DATE AS d_begin,
-        try_strptime(tijdvak_einde, '%Y-%m-%d')::DATE AS d_einde,
-        try_strptime(aanleverdatum, '%Y-%m-%d')::DATE AS d_aanlever,
-        try_cast(replace(verloonde_uren, ',', '.') AS DECIMAL(18, 6)) AS n_uren,
+        coalesce(tijdvak_begin_getypt, try_strptime(tijdvak_begin, '%Y-%m-%d')::DATE) AS d_begin,
+        coalesce(tijdvak_einde_getypt, try_strptime(tijdvak_einde, '%Y-%m-%d')::DATE) AS d_einde,
+        coalesce(aanleverdatum_getypt, try_strptime(aanleverdatum, '%Y-%m-%d')::DATE) AS d_aanlever,
+        coalesce(CAST(verloonde_uren_getypt AS DECIMAL(18, 6)),
+                 try_cast(replace(verloonde_uren, ',', '.') AS DECIMAL(18, 6))) AS n_uren,
         -- integers only: try_cast alone would round '21.6' to 22 (a different CAA) instead of rejecting it
-        try_cast(CASE WHEN regexp_full_match(code_aard_arbeidsverhouding, '[+-]?[0-9]+')
-                      THEN code_aard_arbeidsverhouding END AS INTEGER) AS n_caa,
-        try_cast(CASE WHEN regexp_full_match(volgnummer, '[+-]?[0-9]+') THEN volgnummer END AS INTEGER) AS n_volgnummer
+        coalesce(CAST(code_aard_arbeidsverhouding_getypt AS INTEGER),
+                 try_cast(CASE WHEN regexp_full_match(code_aard_arbeidsverhouding, '[+-]?[0-9]+')
+                               THEN code_aard_arbeidsverhouding END AS INTEGER)) AS n_caa,
+        coalesce(CAST(volgnummer_getypt AS INTEGER),
+                 try_cast(CASE WHEN regexp_full_match(volgnummer, '[+-]?[0-9]+') THEN volgnummer END AS INTEGER))
+            AS n_volgnummer
     FROM tekst
 ),
 gecontroleerd AS (
     SELECT
-        *,
+        getypt.*,
+        -- a typed column is missing when it has neither a typed value nor text
         CASE
             WHEN bsn IS NULL THEN 'verplicht|bsn'
             WHEN loonheffingennummer IS NULL THEN 'verplicht|loonheffingennummer'
             WHEN ikv_id IS NULL THEN 'verplicht|ikv_id'
-            WHEN tijdvak_begin IS NULL THEN 'verplicht|tijdvak_begin'
-            WHEN tijdvak_einde IS NULL THEN 'verplicht|tijdvak_einde'
-            WHEN verloonde_uren IS NULL THEN 'verplicht|verloonde_uren'
-            WHEN code_aard_arbeidsverhouding IS NULL THEN 'verplicht|code_aard_arbeidsverhouding'
-            WHEN aanleverdatum IS NULL THEN 'verplicht|aanleverdatum'
-            WHEN volgnummer IS NULL THEN 'verplicht|volgnummer'
-            WHEN NOT bsn_formaat_ok THEN 'bsn_formaat|bsn'
+            WHEN d_begin IS NULL AND tijdvak_begin IS NULL THEN 'verplicht|tijdvak_begin'
+            WHEN d_einde IS NULL AND tijdvak_einde IS NULL THEN 'verplicht|tijdvak_einde'
+            WHEN n_uren IS NULL AND verloonde_uren IS NULL THEN 'verplicht|verloonde_uren'
+            WHEN n_caa IS NULL AND code_aard_arbeidsverhouding IS NULL THEN 'verplicht|code_aard_arbeidsverhouding'
+            WHEN d_aanlever IS NULL AND aanleverdatum IS NULL THEN 'verplicht|aanleverdatum'
+            WHEN n_volgnummer IS NULL AND volgnummer IS NULL THEN 'verplicht|volgnummer'
+            WHEN NOT regexp_full_match(bsn, '[0-9]{9}') THEN 'bsn_formaat|bsn'
             WHEN NOT elfproef_ok(bsn) THEN 'bsn_elfproef|bsn'
             WHEN NOT regexp_full_match(loonheffingennummer, '[0-9]{9}L[0-9]{2}')
                 THEN 'loonheffingennummer_patroon|loonheffingennummer'
@@ -73,14 +82,12 @@ gecontroleerd AS (
             WHEN year(d_einde) <> year(d_begin) THEN 'tijdvak_kalenderjaar|tijdvak_einde'
             WHEN n_uren > 24 * (date_diff('day', d_begin, d_einde) + 1) THEN 'uren_maximum|verloonde_uren'
             -- across extracts: the employer has a register version valid in the period's year
-            WHEN NOT EXISTS (
-                SELECT 1 FROM staging.werkgevers AS w
-                WHERE w.loonheffingennummer = getypt.loonheffingennummer
-                  AND w.geldig_vanaf <= make_date(year(getypt.d_begin), 12, 31)
-                  AND coalesce(w.geldig_tot, DATE '9999-12-31') >= make_date(year(getypt.d_begin), 1, 1)
-            ) THEN 'werkgever_onbekend|loonheffingennummer'
+            WHEN werkgever.jaar_van IS NULL THEN 'werkgever_onbekend|loonheffingennummer'
         END AS overtreding
     FROM getypt
+    LEFT JOIN (SELECT loonheffingennummer AS werkgever_lhn, jaar_van, jaar_tot FROM werkgever_jaren) AS werkgever
+      ON werkgever.werkgever_lhn = getypt.loonheffingennummer
+     AND year(getypt.d_begin) BETWEEN werkgever.jaar_van AND werkgever.jaar_tot
 ),
 ingedeeld AS (
     SELECT
@@ -105,17 +112,20 @@ SELECT
     any_value(n_caa) AS code_aard_arbeidsverhouding,
     any_value(d_aanlever) AS aanleverdatum,
     any_value(n_volgnummer) AS volgnummer,
-    any_value(split_part(overtreding, '|', 1)) AS regel,
-    any_value(split_part(overtreding, '|', 2)) AS kolom,
-    any_value(CASE split_part(overtreding, '|', 2)
-        WHEN 'loonheffingennummer' THEN loonheffingennummer
-        WHEN 'ikv_id' THEN ikv_id
-        WHEN 'tijdvak_begin' THEN tijdvak_begin
-        WHEN 'tijdvak_einde' THEN tijdvak_einde
-        WHEN 'verloonde_uren' THEN verloonde_uren
-        WHEN 'code_aard_arbeidsverhouding' THEN code_aard_arbeidsverhouding
-        WHEN 'aanleverdatum' THEN aanleverdatum
-        WHEN 'volgnummer' THEN volgnummer
+    any_value(overtreding) AS overtreding,
+    -- the offending value as delivered: the text, or the typed value written as text
+    any_value(CASE WHEN overtreding IS NOT NULL THEN
+        CASE split_part(overtreding, '|', 2)
+            WHEN 'loonheffingennummer' THEN loonheffingennummer
+            WHEN 'ikv_id' THEN ikv_id
+            WHEN 'tijdvak_begin' THEN coalesce(tijdvak_begin, CAST(d_begin AS VARCHAR))
+            WHEN 'tijdvak_einde' THEN coalesce(tijdvak_einde, CAST(d_einde AS VARCHAR))
+            WHEN 'verloonde_uren' THEN coalesce(verloonde_uren, CAST(verloonde_uren_getypt AS VARCHAR))
+            WHEN 'code_aard_arbeidsverhouding'
+                THEN coalesce(code_aard_arbeidsverhouding, CAST(code_aard_arbeidsverhouding_getypt AS VARCHAR))
+            WHEN 'aanleverdatum' THEN coalesce(aanleverdatum, CAST(d_aanlever AS VARCHAR))
+            WHEN 'volgnummer' THEN coalesce(volgnummer, CAST(volgnummer_getypt AS VARCHAR))
+        END
     END) AS waarde
 FROM ingedeeld
 GROUP BY bewaard;
@@ -129,11 +139,12 @@ SELECT
     CASE WHEN bsn IS NOT NULL THEN pseudoniem(bsn, $hmac_ipad, $hmac_opad) END AS persoon_id,
     loonheffingennummer, ikv_id, tijdvak_begin, tijdvak_einde, verloonde_uren,
     code_aard_arbeidsverhouding, aanleverdatum, volgnummer,
-    nullif(regel, '') AS regel,
-    nullif(kolom, '') AS kolom,
-    CASE WHEN kolom = 'bsn' AND bsn IS NOT NULL THEN pseudoniem(bsn, $hmac_ipad, $hmac_opad)  -- never the raw BSN
+    split_part(overtreding, '|', 1) AS regel,
+    split_part(overtreding, '|', 2) AS kolom,
+    CASE WHEN split_part(overtreding, '|', 2) = 'bsn' AND bsn IS NOT NULL
+         THEN pseudoniem(bsn, $hmac_ipad, $hmac_opad)  -- never the raw BSN
          ELSE waarde END AS waarde,
-    CASE nullif(regel, '')
+    CASE split_part(overtreding, '|', 1)
         WHEN 'verplicht' THEN 'verplichte kolom is leeg'
         WHEN 'bsn_formaat' THEN 'BSN is geen getal van 9 cijfers'
         WHEN 'bsn_elfproef' THEN 'BSN voldoet niet aan de elfproef'
