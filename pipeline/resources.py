@@ -19,7 +19,7 @@ import duckdb
 from dagster import ConfigurableResource, EnvVar
 
 from pipeline.paths import REFERENCE_DIR
-from pipeline.sqlfiles import run_sql
+from pipeline.sqlfiles import run_sql, sql_hash
 
 _BLOCK = 64  # SHA-256 block size in bytes (RFC 2104)
 
@@ -85,13 +85,33 @@ class WarehouseResource(ConfigurableResource):
         self.work_dir.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(self.work_path), config=self.duckdb_config())
         try:
-            run_sql(con, "schema/werk.sql")
-            run_sql(con, "schema/macros.sql")
-            run_sql(con, "publicatie/tabel1.sql")
-            run_sql(con, "publicatie/views.sql")
+            ensure_work_schema(con)
             yield con
         finally:
             con.close()
+
+
+# The working database's schema: tables, views and macros (all persistent in the file).
+WORK_SCHEMA = ("schema/werk.sql", "schema/macros.sql", "publicatie/tabel1.sql", "publicatie/views.sql")
+
+
+def ensure_work_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create or update the working database's schema when its SQL changed since it was last built.
+
+    The SQL text's hash is kept in werk.schema_versie; a step's connection whose database already
+    has this version skips the DDL (every CREATE OR REPLACE would otherwise rewrite the catalog
+    and checkpoint the file on close, about 0.1 s per step connection).
+    """
+    version = sql_hash(WORK_SCHEMA)
+    try:
+        current = con.execute("SELECT versie FROM werk.schema_versie").fetchone()
+    except duckdb.CatalogException:
+        current = None
+    if current == (version,):
+        return
+    for name in WORK_SCHEMA:
+        run_sql(con, name)
+    con.execute("CREATE OR REPLACE TABLE werk.schema_versie AS SELECT CAST(? AS VARCHAR) AS versie", [version])
 
 
 def default_resources() -> dict[str, ConfigurableResource]:

@@ -109,3 +109,21 @@ def test_observable_sources_change_version_when_one_byte_changes(tmp_path):
     second = versions()
     assert second["polis"] != first["polis"]
     assert second["werkgevers"] == first["werkgevers"]
+
+
+def test_work_schema_is_built_once_and_rebuilt_when_its_sql_changes(tmp_path):
+    """Step connections skip the schema DDL when werk.schema_versie matches the SQL's hash; a
+    database whose recorded version differs gets the schema (views, macros) created again."""
+    from pipeline.resources import WORK_SCHEMA, WarehouseResource
+    from pipeline.sqlfiles import sql_hash
+
+    warehouse = WarehouseResource(path=str(tmp_path / "w.duckdb"))
+    with warehouse.connect() as con:
+        assert con.execute("SELECT versie FROM werk.schema_versie").fetchall() == [(sql_hash(WORK_SCHEMA),)]
+        con.execute("DROP VIEW meting.tabel1")
+    with warehouse.connect() as con:  # same version: not rebuilt, the dropped view stays away
+        assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'tabel1'").fetchone() == (0,)
+        con.execute("UPDATE werk.schema_versie SET versie = 'oud'")
+    with warehouse.connect() as con:  # another version: rebuilt
+        assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'tabel1'").fetchone() == (1,)
+        assert con.execute("SELECT versie FROM werk.schema_versie").fetchall() == [(sql_hash(WORK_SCHEMA),)]
