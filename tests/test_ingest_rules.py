@@ -499,6 +499,25 @@ def test_parquet_reads_like_the_equivalent_csv(con, tmp_path):
     assert parquet == csv == POLIS_EXPECTED
 
 
+SCHOON_CASES = [  # (delivered text, as the rules see it)
+    ("123456782", "123456782"), ("  123456782 ", "123456782"), ("", None), ("   ", None), (None, None),
+    ("\u00a0AMR01", "AMR01"),        # no-break space: a Unicode space separator, stripped
+    ("AMR01\u3000", "AMR01"),        # ideographic space, stripped
+    ("\tIB", "\tIB"),                # a tab is not a space separator: kept, the rules reject it
+    ("Café ", "Café"), ("Zoë", "Zoë"),  # non-ASCII inside takes the trimming route, same result
+    ("a b", "a b"),                   # inner spaces stay
+]
+
+
+@pytest.mark.parametrize("text,expected", SCHOON_CASES)
+def test_schoon_strips_outer_spaces_like_trim(werkdb, text, expected):
+    """sql/schema/macros.sql schoon(x): the one cleaning of every ingest file; its fast route for
+    plain ASCII must give exactly what nullif(trim(x), '') gives."""
+    got, via_trim = werkdb.execute("SELECT schoon(CAST(? AS VARCHAR)), nullif(trim(CAST(? AS VARCHAR)), '')",
+                                   [text, text]).fetchone()
+    assert got == expected == via_trim
+
+
 def test_werkgever_jaren_merges_versions_into_year_ranges(werkdb):
     """sql/ingest/werkgever_jaren.sql: the years with a register version, per employer, as ranges
     that neither overlap nor touch; a year in a gap has no version (EXTRACTS §1, polis rule)."""

@@ -7,11 +7,11 @@ INSERT INTO ingest.doelgroepregister
 WITH tekst AS (
     SELECT
         regelnummer,
-        nullif(trim(bsn), '') AS bsn,
-        nullif(trim(grondslag), '') AS grondslag,
-        nullif(trim(datum_ingang), '') AS datum_ingang,
-        nullif(trim(datum_einde), '') AS datum_einde,
-        nullif(trim(woonregio), '') AS woonregio
+        schoon(bsn) AS bsn,
+        schoon(grondslag) AS grondslag,
+        schoon(datum_ingang) AS datum_ingang,
+        schoon(datum_einde) AS datum_einde,
+        schoon(woonregio) AS woonregio
     FROM bron
 ),
 getypt AS (

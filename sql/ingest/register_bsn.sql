@@ -4,5 +4,5 @@
 -- Input: the temporary view `bron` over one register file (see pipeline/ingest/reader.py).
 CREATE TEMP TABLE IF NOT EXISTS register_bsn (bsn VARCHAR);
 INSERT INTO register_bsn
-SELECT DISTINCT nullif(trim(bsn), '') FROM bron
-WHERE nullif(trim(bsn), '') IS NOT NULL;
+SELECT DISTINCT schoon(bsn) FROM bron
+WHERE schoon(bsn) IS NOT NULL;

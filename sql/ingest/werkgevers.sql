@@ -8,16 +8,16 @@ INSERT INTO ingest.werkgevers
 WITH tekst AS (
     SELECT
         regelnummer,
-        nullif(trim(loonheffingennummer), '') AS loonheffingennummer,
-        nullif(trim(naam), '') AS naam,
-        nullif(trim(geldig_vanaf), '') AS geldig_vanaf,
-        nullif(trim(geldig_tot), '') AS geldig_tot,
-        nullif(trim(sector_risicogroep), '') AS sector_risicogroep,
-        nullif(trim(overheidswerkgever), '') AS overheidswerkgever,
-        nullif(trim(uren_sectorfonds_aandeel), '') AS uren_sectorfonds_aandeel,
-        nullif(trim(overheidssector), '') AS overheidssector,
-        nullif(trim(sw_bedrijf), '') AS sw_bedrijf,
-        nullif(trim(arbeidsmarktregio), '') AS arbeidsmarktregio
+        schoon(loonheffingennummer) AS loonheffingennummer,
+        schoon(naam) AS naam,
+        schoon(geldig_vanaf) AS geldig_vanaf,
+        schoon(geldig_tot) AS geldig_tot,
+        schoon(sector_risicogroep) AS sector_risicogroep,
+        schoon(overheidswerkgever) AS overheidswerkgever,
+        schoon(uren_sectorfonds_aandeel) AS uren_sectorfonds_aandeel,
+        schoon(overheidssector) AS overheidssector,
+        schoon(sw_bedrijf) AS sw_bedrijf,
+        schoon(arbeidsmarktregio) AS arbeidsmarktregio
     FROM bron
 ),
 getypt AS (

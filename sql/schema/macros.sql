@@ -21,10 +21,11 @@ CREATE OR REPLACE MACRO pseudoniem(b, ipad, opad) AS
 CREATE OR REPLACE MACRO uren_per_baan_in_venster(uren_per_week, venster_begin, venster_einde) AS
     uren_per_week * (date_diff('day', venster_begin, venster_einde) + 1) / 7.0;
 
--- A text field as the rules see it: without leading and trailing spaces (DuckDB's trim: U+0020 and
--- the other Unicode space separators), and NULL when nothing is left. Identical to
--- nullif(trim(x), ''), but the common case (a plain ASCII value without outer spaces) skips the
--- trim and its string copy: at ~130 M payroll rows that copy is a large share of the pass.
+-- A text field as the rules see it, in every ingest file: without leading and trailing spaces
+-- (DuckDB's trim: U+0020 and the other Unicode space separators, not tabs), and NULL when nothing
+-- is left. Identical to nullif(trim(x), ''), but the common case (a plain ASCII value without outer
+-- spaces) skips the trim and its string copy: at ~130 M payroll rows that copy is a large share of
+-- the polis pass.
 CREATE OR REPLACE MACRO schoon(x) AS (
     CASE WHEN x NOT LIKE ' %' AND x NOT LIKE '% ' AND x <> '' AND strlen(x) = length(x) THEN x
          ELSE nullif(trim(x), '') END
