@@ -25,16 +25,14 @@ Year Y without a published verdeelsleutel (2023 has none yet) is measured with a
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import hashlib
 import json
-import os
 import resource
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -93,18 +91,6 @@ def _deliveries(workdir: Path, scale: float, year: int, log: Callable[[str], Non
 # --------------------------------------------------------------------------- pipeline
 
 
-@contextlib.contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    """Set environment variables for the bench and restore the previous environment afterwards."""
-    saved = dict(os.environ)
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 def _fresh_warehouse(warehouse: Path) -> None:
     """Remove what an earlier bench left of this warehouse (the bench owns these paths)."""
     for suffix in ("", ".wal", ".lock", ".werk", ".dagster"):
@@ -125,13 +111,15 @@ def _provisional_keys(year: int) -> dict[int, float]:
     return {year: demo_provisional_keys().get(year, DEFAULT_PROVISIONAL_SHARE)}
 
 
-def _step_times(run_ids: list[str]) -> list[dict]:
+def _step_times(warehouse: Path, run_ids: list[str]) -> list[dict]:
     """Per run: label, wall time, and (step key, seconds) from the Dagster step events."""
-    from dagster import DagsterEventType, DagsterInstance
+    from dagster import DagsterEventType
+
+    from pipeline.runner import open_instance
 
     runs = []
     kinds = {DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE}
-    with DagsterInstance.get() as instance:
+    with open_instance(warehouse) as instance:
         for run_id in run_ids:
             record = instance.get_run_record_by_id(run_id)
             started: dict[str, float] = {}
@@ -153,11 +141,11 @@ def _measure(delivery: Path, warehouse: Path, year: int, keys: dict[int, float])
     from pipeline.runner import measure
 
     _fresh_warehouse(warehouse)
-    with _environment(DAGSTER_HOME=str(warehouse.with_name(warehouse.name + ".dagster"))):
-        started = time.perf_counter()
-        run_ids = measure(delivery, warehouse, [year], provisional_keys=keys, log=lambda _: None)
-        seconds = time.perf_counter() - started
-        runs = _step_times(run_ids)
+    started = time.perf_counter()
+    run_ids = measure(delivery, warehouse, [year], provisional_keys=keys, log=lambda _: None, key=BENCH_KEY,
+                      kind="bench")
+    seconds = time.perf_counter() - started
+    runs = _step_times(warehouse, run_ids)
     return seconds, runs, _pipeline_cells(warehouse, year)
 
 
@@ -268,22 +256,20 @@ def run_bench(scale: float, workdir: Path, year: int = 2023, log: Callable[[str]
     """Generate (or reuse) the delivery, time the pipeline and the floor, check they agree; see module doc."""
     workdir = Path(workdir).expanduser().resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    with _environment(DAGSTER_DISABLE_TELEMETRY="1"):
-        parquet_dir, csv_dir, delivery = _deliveries(workdir, scale, year, log)
-        rss_after_generation = _peak_rss_gb()
-        rows = int(delivery["polis"])
-        keys = _provisional_keys(year)
-        if keys:
-            log(f"geen gepubliceerde verdeelsleutel voor {year}: voorlopige sleutel aandeel_markt={keys[year]} "
-                "(verandert de vergeleken cellen niet)")
+    parquet_dir, csv_dir, delivery = _deliveries(workdir, scale, year, log)
+    rss_after_generation = _peak_rss_gb()
+    rows = int(delivery["polis"])
+    keys = _provisional_keys(year)
+    if keys:
+        log(f"geen gepubliceerde verdeelsleutel voor {year}: voorlopige sleutel aandeel_markt={keys[year]} "
+            "(verandert de vergeleken cellen niet)")
 
-        with _environment(BANENAFSPRAAK_PSEUDONIEM_SLEUTEL=BENCH_KEY):
-            log(f"pijplijn op Parquet ({parquet_dir}) ...")
-            pipeline_s, runs, cells = _measure(parquet_dir, workdir / "warehouse_parquet.duckdb", year, keys)
-            log("floor (sql/bench/floor.sql) op Parquet ...")
-            floor_s, floor_cells = run_floor(parquet_dir, year, workdir / "floor_spill")
-            log(f"pijplijn op CSV ({csv_dir}) ...")
-            csv_s, csv_runs, csv_cells = _measure(csv_dir, workdir / "warehouse_csv.duckdb", year, keys)
+    log(f"pijplijn op Parquet ({parquet_dir}) ...")
+    pipeline_s, runs, cells = _measure(parquet_dir, workdir / "warehouse_parquet.duckdb", year, keys)
+    log("floor (sql/bench/floor.sql) op Parquet ...")
+    floor_s, floor_cells = run_floor(parquet_dir, year, workdir / "floor_spill")
+    log(f"pijplijn op CSV ({csv_dir}) ...")
+    csv_s, csv_runs, csv_cells = _measure(csv_dir, workdir / "warehouse_csv.duckdb", year, keys)
 
     _print_runs("pijplijn (Parquet)", pipeline_s, runs, log)
     _where_time_goes(pipeline_s, runs, log)

@@ -26,6 +26,10 @@ def _provisional(values: list[str]) -> dict[int, float]:
     return keys
 
 
+def _command_line() -> str:
+    return " ".join(["banenafspraak", *sys.argv[1:]])
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     from pipeline.runner import measure
 
@@ -35,6 +39,8 @@ def cmd_run(args: argparse.Namespace) -> None:
         args.year,
         provisional_keys=_provisional(args.provisional_key),
         cutoff_dates={year: args.cutoff_date for year in args.year} if args.cutoff_date else None,
+        kind="meting",
+        command=_command_line(),
     )
     print(f"Klaar: jaren {', '.join(map(str, sorted(set(args.year))))} staan in {Path(args.warehouse).resolve()} "
           "(meting.banen, meting.personen, meting.tabel1).")
@@ -47,14 +53,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     warehouse = Path(args.warehouse).expanduser().resolve()
     delivery = warehouse.parent / "demo_levering"
-    os.environ.setdefault("BANENAFSPRAAK_PSEUDONIEM_SLEUTEL", DEMO_KEY)
     started = time.monotonic()
     print(f"demo-levering genereren in {delivery} ...")
     generate_delivery(delivery, DEMO_YEARS, scale=args.scale)
     keys = demo_provisional_keys()
     print("voorlopige verdeelsleutels (jaren zonder gepubliceerde sleutel): "
           + ", ".join(f"{y}={k}" for y, k in sorted(keys.items())))
-    measure(delivery, warehouse, DEMO_YEARS, provisional_keys=keys)
+    measure(delivery, warehouse, DEMO_YEARS, provisional_keys=keys,
+            key=os.environ.get("BANENAFSPRAAK_PSEUDONIEM_SLEUTEL") or DEMO_KEY, kind="demo", command=_command_line())
     import duckdb
 
     from pipeline.publicatie.preview import tabel1_rows

@@ -1,34 +1,46 @@
-"""The Dagster code location: assets by domain (bronnen → meting → publicatie), checks, jobs,
-the yearly schedule and resources. Loaded by `dagster dev -w workspace.yaml` and by the CLI."""
+"""The Dagster code location: assets by domain (bronnen → meting → kwaliteit, audit → publicatie),
+checks, the job, the yearly schedule and resources. Loaded by `dagster dev -w workspace.yaml` and by
+the CLI, which binds its own resources through `build_definitions`.
 
+Every step runs in the run's own process (in_process_executor, for the job and for ad-hoc asset
+runs from the UI): the steps share one DuckDB working database, which only one process may open
+read-write, so two steps never hold it at once — whoever launches the run (CLI, UI, schedule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
 
 from dagster import (
     AssetSelection,
+    ConfigurableResource,
     DefaultScheduleStatus,
     Definitions,
     RunRequest,
     ScheduleEvaluationContext,
     define_asset_job,
+    in_process_executor,
     schedule,
 )
 
-from pipeline.audit.assets import grootboek_sluit, verantwoording
+from pipeline.audit.assets import ASSETS as AUDIT_ASSETS
 from pipeline.ingest.assets import ASSETS as INGEST_ASSETS
 from pipeline.ingest.assets import CHECKS as INGEST_CHECKS
 from pipeline.ingest.sources import SOURCES
+from pipeline.kwaliteit.assets import ASSETS as KWALITEIT_ASSETS
 from pipeline.meting.assets import ASSETS as METING_ASSETS
-from pipeline.meting.assets import CHECKS as METING_CHECKS
-from pipeline.publicatie.assets import warehouse_publicatie
+from pipeline.publicatie.assets import ASSETS as PUBLICATIE_ASSETS
 from pipeline.resources import default_resources
 
-ALL_ASSETS = [*SOURCES, *INGEST_ASSETS, *METING_ASSETS, verantwoording, warehouse_publicatie]
+ALL_ASSETS = [*SOURCES, *INGEST_ASSETS, *METING_ASSETS, *KWALITEIT_ASSETS, *AUDIT_ASSETS, *PUBLICATIE_ASSETS]
 
-# One job measures one year: ingest the delivery (unpartitioned), then every per-year step and
-# the publication for the partition. The CLI runs the ingestion once and the years after it.
+# One run measures every year it is given: ingest the delivery once (unpartitioned), then every
+# measuring step set-based over the run's years and the nulmeting, then publish them all at once.
 jaarmeting_job = define_asset_job(
     name="jaarmeting",
     selection=AssetSelection.all() - AssetSelection.assets(*(a.key for a in SOURCES)),
-    description="Ingest the delivery and measure one year (partition) into the warehouse.",
+    executor_def=in_process_executor,
+    description="Lees de levering in en meet de jaren van de run (partitie(s) + nulmeting); publiceer ze in één keer.",
 )
 
 
@@ -37,17 +49,23 @@ jaarmeting_job = define_asset_job(
     cron_schedule="0 6 2 5 *",  # 2 May 06:00, the day after the 1 May cut-off (Wfsv art. 38e)
     execution_timezone="Europe/Amsterdam",
     default_status=DefaultScheduleStatus.STOPPED,
-    description="Measure the previous year once its data are frozen on 1 May.",
+    description="Meet het vorige jaar zodra de gegevens op 1 mei bevroren zijn.",
 )
 def jaarlijkse_meting(context: ScheduleEvaluationContext):
     year = str(context.scheduled_execution_time.year - 1)
-    return RunRequest(run_key=f"jaarmeting-{year}", partition_key=year)
+    return RunRequest(run_key=f"jaarmeting-{year}", partition_key=year,
+                      tags={"banenafspraak/soort": "meting", "banenafspraak/jaren": year})
 
 
-defs = Definitions(
-    assets=ALL_ASSETS,
-    asset_checks=[*INGEST_CHECKS, *METING_CHECKS, grootboek_sluit],
-    jobs=[jaarmeting_job],
-    schedules=[jaarlijkse_meting],
-    resources=default_resources(),
-)
+def build_definitions(resources: Mapping[str, ConfigurableResource]) -> Definitions:
+    return Definitions(
+        assets=ALL_ASSETS,
+        asset_checks=[*INGEST_CHECKS],
+        jobs=[jaarmeting_job],
+        schedules=[jaarlijkse_meting],
+        resources=dict(resources),
+        executor=in_process_executor,
+    )
+
+
+defs = build_definitions(default_resources())

@@ -1,11 +1,15 @@
-"""Measurement years as Dagster partitions, and the dependency of every year on the nulmeting."""
+"""Measurement years as Dagster partitions.
+
+A run measures its partition (or range of partitions) together with the nulmeting, set-based
+(pipeline/meting/assets.py), so no partition depends on another run's nulmeting.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 
-from dagster import StaticPartitionMapping, StaticPartitionsDefinition
+from dagster import StaticPartitionsDefinition
 
 from pipeline.paths import REFERENCE_DIR
 
@@ -28,11 +32,3 @@ def measurement_years(today: dt.date | None = None) -> list[str]:
 
 
 YEARS = StaticPartitionsDefinition(measurement_years())
-
-# Year Y of a per-year step depends on the same step for Y and for the nulmeting year.
-NULMETING_MAPPING = StaticPartitionMapping(
-    {
-        key: (YEARS.get_partition_keys() if key == str(NULMETING_YEAR) else [key])
-        for key in YEARS.get_partition_keys()
-    }
-)

@@ -1,4 +1,5 @@
-"""Dagster resources: the delivery (input folder), the warehouse (DuckDB files), the pseudonym key.
+"""Dagster resources: the delivery (input folder), the warehouse (DuckDB files), the pseudonym key
+and the run's assignment (which years, with which run options).
 
 The warehouse has two files:
 - the analyst-facing file (`path`), only ever replaced whole and atomically on publication;
@@ -54,14 +55,68 @@ class PseudonymKeyResource(ConfigurableResource):
         """The same pseudonym in Python (for auditors' look-ups and tests)."""
         return hmac.new(self.key.encode("utf-8"), bsn.encode("utf-8"), hashlib.sha256).hexdigest()
 
+    def fingerprint(self) -> str:
+        return key_fingerprint(self.key)
+
+
+FINGERPRINT_MESSAGE = b"banenafspraak/vingerafdruk-pseudonimiseringssleutel"
+
+
+def key_fingerprint(key: str) -> str:
+    """What the warehouse records of the pseudonym key: HMAC-SHA256(key, fixed text), first 16 hex
+    digits. It tells two keys apart and reveals nothing about the key or any pseudonym."""
+    return hmac.new(key.encode("utf-8"), FINGERPRINT_MESSAGE, hashlib.sha256).hexdigest()[:16]
+
+
+class KeyMismatch(Exception):
+    """The key of this run is not the key the warehouse's pseudonyms were made with."""
+
+
+def recorded_fingerprints(warehouse_path: Path) -> dict[str, str]:
+    """The key fingerprints recorded in the published file and in the working database, where present."""
+    found = {}
+    work = warehouse_path.with_name(warehouse_path.name + ".werk") / "werkruimte.duckdb"
+    for label, path, table in (("gepubliceerd bestand", warehouse_path, "audit.sleutel"),
+                               ("werkdatabase", work, "werk.sleutel")):
+        if not path.exists():
+            continue
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+        except duckdb.Error:
+            continue  # busy or unreadable: the run itself will say so
+        try:
+            row = con.execute(f"SELECT vingerafdruk FROM {table}").fetchone()
+        except duckdb.CatalogException:
+            row = None
+        finally:
+            con.close()
+        if row:
+            found[label] = row[0]
+    return found
+
+
+def guard_key(warehouse_path: Path, fingerprint: str) -> None:
+    """Stop when the warehouse holds pseudonyms made with another key (METHOD: one key per warehouse)."""
+    for label, recorded in recorded_fingerprints(warehouse_path).items():
+        if recorded != fingerprint:
+            raise KeyMismatch(
+                f"De pseudonimiseringssleutel van deze run (vingerafdruk {fingerprint}) is niet de sleutel waarmee "
+                f"{warehouse_path} is gemaakt (vingerafdruk {recorded} in het {label}); een warehouse mag nooit "
+                "pseudoniemen van twee sleutels bevatten. Gebruik de oorspronkelijke sleutel, of her-sleutel "
+                "expliciet: meet alle jaren opnieuw in een nieuw warehouse-bestand met de nieuwe sleutel "
+                "(zie README, 'Sleutel wisselen')."
+            )
+
 
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB warehouse. DuckDB limits come from configuration (env vars in definitions.py)."""
+    """The DuckDB warehouse. DuckDB's limits are configuration; unset, they come from the
+    environment when a connection is opened (BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT, default 8GB;
+    BANENAFSPRAAK_DUCKDB_THREADS, default 2; BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY)."""
 
     path: str
-    memory_limit: str = "8GB"
-    threads: int = 2
-    temp_directory: str = ""
+    memory_limit: str | None = None
+    threads: int | None = None
+    temp_directory: str | None = None
 
     @property
     def published_path(self) -> Path:
@@ -76,8 +131,13 @@ class WarehouseResource(ConfigurableResource):
         return self.work_dir / "werkruimte.duckdb"
 
     def duckdb_config(self) -> dict[str, str]:
-        temp = self.temp_directory or str(self.work_dir / "spill")
-        return {"memory_limit": self.memory_limit, "threads": str(self.threads), "temp_directory": temp}
+        env = os.environ.get
+        return {
+            "memory_limit": self.memory_limit or env("BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT") or "8GB",
+            "threads": str(self.threads or env("BANENAFSPRAAK_DUCKDB_THREADS") or 2),
+            "temp_directory": self.temp_directory or env("BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY")
+            or str(self.work_dir / "spill"),
+        }
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -92,7 +152,8 @@ class WarehouseResource(ConfigurableResource):
 
 
 # The working database's schema: tables, views and macros (all persistent in the file).
-WORK_SCHEMA = ("schema/werk.sql", "schema/macros.sql", "publicatie/tabel1.sql", "publicatie/views.sql")
+WORK_SCHEMA = ("schema/werk.sql", "schema/macros.sql", "schema/regels.sql", "publicatie/tabel1.sql",
+               "publicatie/views.sql")
 
 
 def ensure_work_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -114,17 +175,44 @@ def ensure_work_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TABLE werk.schema_versie AS SELECT CAST(? AS VARCHAR) AS versie", [version])
 
 
+class MeetopdrachtResource(ConfigurableResource):
+    """What a run measures besides its own partition(s): the nulmeting always, plus `jaren`
+    (the CLI passes every requested year here), with the run options of METHOD R1 and R7.
+
+    Launched from the UI or the schedule it is empty: the run measures its partition (or its
+    range of partitions, in a single-run backfill) together with the nulmeting.
+    """
+
+    jaren: list[int] = []
+    voorlopige_sleutels: dict[str, float] = {}  # jaar -> explicit provisional share markt (R7)
+    afsluitdatums: dict[str, str] = {}  # jaar -> cut-off date YYYY-MM-DD instead of the default (R1)
+
+    def years(self, partition_keys: list[str], nulmeting_jaar: int) -> list[int]:
+        return sorted({int(k) for k in partition_keys} | set(self.jaren) | {nulmeting_jaar})
+
+    def meetjaren_params(self, years: list[int]) -> dict:
+        """The parameters of sql/schema/meetjaren.sql for these years."""
+        keys = {int(y): v for y, v in self.voorlopige_sleutels.items() if int(y) in years}
+        cutoffs = {int(y): v for y, v in self.afsluitdatums.items() if int(y) in years}
+        return {
+            "jaren": years,
+            "voorlopig_jaren": list(keys), "voorlopig_aandelen": [float(v) for v in keys.values()],
+            "afsluit_jaren": list(cutoffs), "afsluit_datums": list(cutoffs.values()),
+        }
+
+
 def default_resources() -> dict[str, ConfigurableResource]:
-    """Resources bound from environment variables (set by the CLI, or by hand for `dagster dev`)."""
+    """Resources for `dagster dev` and the schedule: the delivery, warehouse and key come from the
+    environment (EnvVar, read when a run starts). The CLI binds explicit values instead
+    (pipeline.definitions.build_definitions)."""
+    from pipeline.kwaliteit.worker import GxWorkerResource
+
     return {
         "delivery": DeliveryResource(path=EnvVar("BANENAFSPRAAK_DELIVERY")),
-        "warehouse": WarehouseResource(
-            path=EnvVar("BANENAFSPRAAK_WAREHOUSE"),
-            memory_limit=os.environ.get("BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT", "8GB"),
-            threads=int(os.environ.get("BANENAFSPRAAK_DUCKDB_THREADS", "2")),
-            temp_directory=os.environ.get("BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY", ""),
-        ),
+        "warehouse": WarehouseResource(path=EnvVar("BANENAFSPRAAK_WAREHOUSE")),
         "pseudonym_key": PseudonymKeyResource(key=EnvVar("BANENAFSPRAAK_PSEUDONIEM_SLEUTEL")),
+        "opdracht": MeetopdrachtResource(),
+        "gx": GxWorkerResource(),
     }
 
 

@@ -1,13 +1,15 @@
 """Running measurements through the Dagster definitions (used by the CLI and the tests).
 
-A measurement of years Y1..Yn is a sequence of runs of the `jaarmeting` job in a persistent
-Dagster instance: the first run (the nulmeting year) also ingests the delivery; every later run
-measures one year from the ingested delivery. Only one writer may use a warehouse at a time.
+A measurement of years Y1..Yn is one run of the `jaarmeting` job in a persistent Dagster instance:
+it ingests the delivery once, measures every year with the nulmeting set-based, and publishes them
+all at once. The CLI binds its resources explicitly (no environment is written). Only one writer
+may use a warehouse at a time.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import os
 import re
@@ -42,8 +44,8 @@ def writer_lock(warehouse: Path) -> Iterator[None]:
         handle.close()
 
 
-def ensure_dagster_home(warehouse: Path) -> Path:
-    """Use $DAGSTER_HOME, or a persistent instance beside the warehouse, so run history survives."""
+def dagster_home(warehouse: Path) -> Path:
+    """$DAGSTER_HOME, or a persistent instance beside the warehouse, so run history survives."""
     home = Path(os.environ.get("DAGSTER_HOME") or warehouse.with_name(warehouse.name + ".dagster"))
     home = home.expanduser().resolve()
     home.mkdir(parents=True, exist_ok=True)
@@ -54,8 +56,14 @@ def ensure_dagster_home(warehouse: Path) -> Path:
         config.write_text(
             "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n", encoding="utf-8"
         )
-    os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+def open_instance(warehouse: Path):
+    from dagster import DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
+
+    return DagsterInstance.from_ref(InstanceRef.from_dir(str(dagster_home(warehouse))))
 
 
 def _failure_message(result) -> str:
@@ -92,6 +100,33 @@ def _metadata_text(metadata: Mapping) -> str:
     return "(" + ", ".join(f"{k}={getattr(v, 'value', v)}" for k, v in metadata.items()) + ")"
 
 
+def check_options(years: Sequence[int], provisional_keys: Mapping[int, float],
+                  cutoff_dates: Mapping[int, str]) -> list[int]:
+    """Every option checked before any work starts; returns the run's years (nulmeting first)."""
+    from pipeline.partitions import YEARS
+
+    known = set(YEARS.get_partition_keys())
+    ordered = sorted(set(years) | {NULMETING_YEAR})
+    unknown = [y for y in ordered if str(y) not in known]
+    if unknown:
+        raise MeasurementError(
+            f"Jaar {', '.join(map(str, unknown))} kan niet gemeten worden: meetjaren lopen van "
+            f"{min(known)} tot en met {max(known)} (een jaar wordt gemeten nadat het is afgelopen)."
+        )
+    for year, share in provisional_keys.items():
+        if not 0 <= share <= 1:
+            raise MeasurementError(
+                f"Voorlopige verdeelsleutel voor {year} moet een aandeel markt tussen 0 en 1 zijn, niet {share}.")
+    for year, cutoff in cutoff_dates.items():
+        try:
+            dt.date.fromisoformat(str(cutoff))
+        except ValueError:
+            raise MeasurementError(
+                f"Afsluitdatum '{cutoff}' voor {year} is geen geldige datum; schrijf JJJJ-MM-DD (bijv. {year + 1}-05-01)."
+            ) from None
+    return ordered
+
+
 def measure(
     delivery: Path,
     warehouse: Path,
@@ -99,80 +134,79 @@ def measure(
     provisional_keys: Mapping[int, float] | None = None,
     cutoff_dates: Mapping[int, str] | None = None,
     log: Callable[[str], None] = print,
+    key: str | None = None,
+    kind: str = "meting",
+    command: str | None = None,
 ) -> list[str]:
-    """Measure `years` (plus the nulmeting) from `delivery` into `warehouse`. Returns run ids.
+    """Measure `years` (plus the nulmeting) from `delivery` into `warehouse` in one Dagster run:
+    ingestion once, every step set-based over the years, publication once. Returns [run id].
 
     provisional_keys: explicit verdeelsleutel (share markt) per year without a published key.
     cutoff_dates: a cut-off date (YYYY-MM-DD) per year instead of the reference default.
+    key: the pseudonym key (default: $BANENAFSPRAAK_PSEUDONIEM_SLEUTEL).
     """
-    provisional_keys = dict(provisional_keys or {})
-    cutoff_dates = dict(cutoff_dates or {})
+    provisional_keys = {int(y): float(v) for y, v in (provisional_keys or {}).items()}
+    cutoff_dates = {int(y): str(v) for y, v in (cutoff_dates or {}).items()}
     delivery = delivery.expanduser().resolve()
     warehouse = warehouse.expanduser().resolve()
+    key = key or os.environ.get(KEY_ENV)
     if not delivery.is_dir():
         raise MeasurementError(f"Levering {delivery} bestaat niet of is geen map.")
-    if not os.environ.get(KEY_ENV):
+    if not key:
         raise MeasurementError(
             f"De sleutel voor het pseudonimiseren van BSN's ontbreekt: zet de omgevingsvariabele {KEY_ENV}."
         )
-    os.environ["BANENAFSPRAAK_DELIVERY"] = str(delivery)
-    os.environ["BANENAFSPRAAK_WAREHOUSE"] = str(warehouse)
-    ensure_dagster_home(warehouse)
+    ordered = check_options(years, provisional_keys, cutoff_dates)
+    from pipeline.resources import KeyMismatch, guard_key, key_fingerprint
 
-    from dagster import DagsterInstance
+    try:
+        guard_key(warehouse, key_fingerprint(key))
+    except KeyMismatch as exc:
+        raise MeasurementError(str(exc)) from None
 
-    from pipeline.definitions import defs
-    from pipeline.ingest.assets import ASSETS as INGEST_ASSETS
-    from pipeline.ingest.sources import SOURCES
-    from pipeline.meting.assets import STEPS
-    from pipeline.partitions import YEARS
+    from pipeline.definitions import build_definitions
+    from pipeline.kwaliteit.worker import GxWorkerResource
+    from pipeline.resources import (
+        DeliveryResource,
+        MeetopdrachtResource,
+        PseudonymKeyResource,
+        WarehouseResource,
+    )
 
-    known = set(YEARS.get_partition_keys())
-    ordered = sorted(set(years) | {NULMETING_YEAR}, key=lambda y: (y != NULMETING_YEAR, y))
-    unknown = [y for y in ordered if str(y) not in known]
-    if unknown:
-        raise MeasurementError(
-            f"Jaar {', '.join(map(str, unknown))} kan niet gemeten worden: meetjaren lopen van "
-            f"{min(known)} tot en met {max(known)} (een jaar wordt gemeten nadat het is afgelopen)."
-        )
-    from pipeline.publicatie.assets import PUBLICATIE
-
+    defs = build_definitions({
+        "delivery": DeliveryResource(path=str(delivery)),
+        "warehouse": WarehouseResource(path=str(warehouse)),
+        "pseudonym_key": PseudonymKeyResource(key=key),
+        "opdracht": MeetopdrachtResource(
+            jaren=ordered,
+            voorlopige_sleutels={str(y): v for y, v in provisional_keys.items()},
+            afsluitdatums={str(y): v for y, v in cutoff_dates.items()},
+        ),
+        "gx": GxWorkerResource(),
+    })
     job = defs.resolve_job_def("jaarmeting")
-    ingest_keys = {key for a in INGEST_ASSETS for key in a.keys}
-    all_keys = defs.resolve_asset_graph().get_all_asset_keys()
-    source_keys = {source.key for source in SOURCES}
-    measure_keys = [key for key in all_keys if key not in ingest_keys | source_keys and key != PUBLICATIE]
-    configured_ops = ["__".join(step.key.path) for step in STEPS] + ["audit__verantwoording"]
-    run_ids = []
-    with writer_lock(warehouse), DagsterInstance.get() as instance:
-
-        def launch(year: int, selection: list | None, what: str) -> None:
-            step_config = {"voorlopig_aandeel_markt": provisional_keys.get(year), "afsluitdatum": cutoff_dates.get(year)}
-            run_config = {
-                "ops": {op: {"config": step_config} for op in configured_ops},
-                "loggers": {"console": {"config": {"log_level": os.environ.get("BANENAFSPRAAK_LOG_LEVEL", "CRITICAL")}}},
-            }
-            log(f"{what} {year} ...")
-            result = job.execute_in_process(
-                run_config=run_config,
-                instance=instance,
-                partition_key=str(year),
-                asset_selection=selection,
-                raise_on_error=False,
-                tags={"banenafspraak/levering": str(delivery)},
+    run_config = {
+        "loggers": {"console": {"config": {"log_level": os.environ.get("BANENAFSPRAAK_LOG_LEVEL", "CRITICAL")}}},
+    }
+    tags = {
+        "banenafspraak/soort": kind,
+        "banenafspraak/jaren": ",".join(map(str, ordered)),
+        "banenafspraak/levering": str(delivery),
+    }
+    if command:
+        tags["banenafspraak/opdracht"] = command[:1000]
+    with writer_lock(warehouse), open_instance(warehouse) as instance:
+        log(f"inlezen, meten en publiceren van {', '.join(map(str, ordered))} ...")
+        result = job.execute_in_process(
+            run_config=run_config,
+            instance=instance,
+            partition_key=str(ordered[-1]),
+            raise_on_error=False,
+            tags=tags,
+        )
+        if not result.success:
+            raise MeasurementError(
+                f"De meting van {', '.join(map(str, ordered))} is mislukt (Dagster-run {result.run_id}); het "
+                f"gepubliceerde bestand {warehouse} is niet gewijzigd. Oorzaak: {_failure_message(result)}"
             )
-            run_ids.append(result.run_id)
-            if not result.success:
-                raise MeasurementError(
-                    f"De {what} van {year} is mislukt (Dagster-run {result.run_id}); het gepubliceerde "
-                    f"bestand {warehouse} is niet gewijzigd. Oorzaak: {_failure_message(result)}"
-                )
-
-        # Measure every year first (the first run also ingests the delivery), publish only when all
-        # succeeded: a failing year leaves the published file exactly as it was.
-        for index, year in enumerate(ordered):
-            selection = [*ingest_keys, *measure_keys] if index == 0 else measure_keys
-            launch(year, selection, "inlezen en meting" if index == 0 else "meting")
-        for year in ordered:
-            launch(year, [PUBLICATIE], "publicatie")
-    return run_ids
+    return [result.run_id]

@@ -16,8 +16,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipeline.meting.parameters import year_parameters
-from pipeline.resources import PseudonymKeyResource, load_reference
+from pipeline.resources import MeetopdrachtResource, PseudonymKeyResource, load_reference
 from pipeline.sqlfiles import run_sql
 
 TEST_KEY = "test-sleutel"
@@ -31,6 +30,7 @@ def werkdb(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(tmp_path / "werkruimte.duckdb"))
     run_sql(con, "schema/werk.sql")
     run_sql(con, "schema/macros.sql")
+    run_sql(con, "schema/regels.sql")
     load_reference(con)
     run_sql(con, "publicatie/tabel1.sql")
     run_sql(con, "publicatie/views.sql")
@@ -46,12 +46,28 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Mapping[st
         con.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
 
 
-def run_step(con: duckdb.DuckDBPyConnection, sql_file: str, jaar: int, **overrides: Any) -> dict[str, Any]:
-    """Run one sql/meting step for `jaar` with the parameters the pipeline would use."""
-    params = year_parameters(con, jaar)
-    params.update(overrides)
-    run_sql(con, sql_file, params)
-    return params
+def set_years(con: duckdb.DuckDBPyConnection, jaren: list[int], afsluitdatum: str | None = None,
+              voorlopig_aandeel_markt: float | None = None) -> dict[int, dict[str, Any]]:
+    """Write werk.meetjaren as a run of `jaren` would (options apply to every year); returns its rows."""
+    opdracht = MeetopdrachtResource(
+        jaren=jaren,
+        voorlopige_sleutels={str(j): voorlopig_aandeel_markt for j in jaren} if voorlopig_aandeel_markt is not None else {},
+        afsluitdatums={str(j): afsluitdatum for j in jaren} if afsluitdatum else {},
+    )
+    run_sql(con, "schema/meetjaren.sql", opdracht.meetjaren_params(sorted(jaren)))
+    return {r["jaar"]: r for r in rows(con, "SELECT * FROM werk.meetjaren")}
+
+
+def run_step(con: duckdb.DuckDBPyConnection, sql_files: str | tuple[str, ...], jaar: int | list[int],
+             **options: Any) -> dict[str, Any]:
+    """Run sql/meting step file(s) for year(s) `jaar` as a run would: werk.meetjaren first (with
+    the run options afsluitdatum / voorlopig_aandeel_markt), then the step. Returns the meetjaren
+    row of the (first) year: its window, cut-off date and parameters."""
+    jaren = [jaar] if isinstance(jaar, int) else list(jaar)
+    years = set_years(con, jaren, **options)
+    for sql_file in (sql_files,) if isinstance(sql_files, str) else sql_files:
+        run_sql(con, sql_file, {})
+    return years[jaren[0]]
 
 
 def rows(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> list[dict[str, Any]]:

@@ -13,6 +13,8 @@ import pytest
 from pipeline.bench import run_bench
 from pipeline.demo.national import generate_national, national_sizes
 
+pytestmark = pytest.mark.slow  # runs the pipeline (a Dagster run) end to end
+
 SCALE = 0.0005
 YEAR = 2023
 LAST_LINE = re.compile(

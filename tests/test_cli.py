@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import BSN, TEST_KEY, write_delivery
 
+pytestmark = pytest.mark.slow  # runs the pipeline (a Dagster run) end to end
+
 D = 25.5 * 31 / 7  # hours of one baan in December (METHOD R8), computed here independently
 
 WERKGEVERS = [
@@ -213,3 +215,24 @@ def test_drill_down_sums_to_every_published_cell(measured):
     row = con.execute("SELECT loonheffingennummer, uren FROM audit.herleiding "
                       "WHERE jaar = 2021 AND sector = 'overheid' AND vorm = 'formeel'").fetchall()
     assert row == [("100000002L01", 80.0)]
+
+
+def test_a_run_or_replay_with_another_pseudonym_key_stops_and_changes_nothing(measured):
+    delivery, warehouse, _ = measured
+    before = warehouse.read_bytes()
+    for verb in ("run", "replay"):
+        result = banenafspraak(verb, "--delivery", str(delivery), "--warehouse", str(warehouse), "--year", "2021",
+                               env={"BANENAFSPRAAK_PSEUDONIEM_SLEUTEL": "een-andere-sleutel"})
+        assert result.returncode == 1, (verb, result.stderr)
+        assert "vingerafdruk" in result.stderr and "nieuw warehouse-bestand" in result.stderr, result.stderr
+        assert "een-andere-sleutel" not in result.stderr and TEST_KEY not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert warehouse.read_bytes() == before
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        [(recorded,)] = con.execute("SELECT vingerafdruk FROM audit.sleutel").fetchall()
+    finally:
+        con.close()
+    from pipeline.resources import key_fingerprint
+
+    assert recorded == key_fingerprint(TEST_KEY) and TEST_KEY not in recorded

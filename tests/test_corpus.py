@@ -15,6 +15,8 @@ from dagster import DagsterInstance
 from tests.conftest import TEST_KEY
 from tests.test_cli import banenafspraak
 
+pytestmark = pytest.mark.slow  # runs the pipeline (a Dagster run) end to end
+
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "verwacht.json").exists())
 FILE_ERRORS = [c for c in CASES if "fout" in json.loads((CORPUS / c / "verwacht.json").read_text())]

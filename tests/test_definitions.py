@@ -1,60 +1,113 @@
-"""The Dagster definitions load, and the asset graph is the one the method prescribes."""
+"""The Dagster definitions load, the asset graph is the one the SQL headers describe, and the job
+runs the way the UI and the schedule launch it."""
 
 from __future__ import annotations
 
 import os
 
-from dagster import AssetKey
+import duckdb
+import pytest
+from dagster import AssetKey, DagsterInstance, execute_job, in_process_executor, reconstructable
+from dagster._core.instance.ref import InstanceRef
 
-os.environ.setdefault("BANENAFSPRAAK_DELIVERY", "/nonexistent")
-os.environ.setdefault("BANENAFSPRAAK_WAREHOUSE", "/tmp/banenafspraak-test.duckdb")
-os.environ.setdefault("BANENAFSPRAAK_PSEUDONIEM_SLEUTEL", "test")
-
-from pipeline.definitions import defs  # noqa: E402
-from pipeline.meting.assets import STEPS  # noqa: E402
-from pipeline.sqlfiles import sql_hash  # noqa: E402
+from pipeline.definitions import defs
+from pipeline.meting.assets import STEPS
+from pipeline.sqlfiles import sql_hash
+from tests.conftest import TEST_KEY, write_delivery
+from tests.test_cli import POLIS, REGISTER, WERKGEVERS
 
 
 def test_definitions_load_with_job_schedule_and_checks():
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert keys == {
-        "levering/polis", "levering/werkgevers", "levering/doelgroepregister", "ref/referentiedata", "ingest/werkgevers", "ingest/doelgroepregister", "ingest/polis",
-        "werk/definitieve_versies", "werk/venster_uren", "werk/doelgroep_uren", "werk/werkgever_peildatum",
-        "werk/vorm_uren", "werk/telbare_uren", "werk/uren_per_cel", "werk/banen_per_cel",
-        "meting/banen", "meting/personen", "meting/banen_overheidssector", "audit/verantwoording", "publicatie/warehouse",
+        "levering/polis", "levering/werkgevers", "levering/doelgroepregister", "ref/referentiedata",
+        "ingest/werkgevers", "ingest/doelgroepregister", "ingest/polis",
+        "werk/definitieve_versies", "werk/na_afsluitdatum", "werk/venster_uren", "werk/doelgroep_uren",
+        "werk/werkgever_peildatum", "werk/vorm_uren", "werk/telbare_uren", "werk/uren_per_cel", "werk/banen_per_cel",
+        "meting/verdeelsleutel", "meting/banen", "meting/realisatie", "meting/personen",
+        "meting/banen_overheidssector", "meting/banen_regio",
+        "kwaliteit/great_expectations",
+        "audit/runs", "audit/invoerbestanden", "audit/referentiewaarden", "audit/grootboek", "audit/bijdragen",
+        "publicatie/warehouse",
     }
     assert defs.resolve_job_def("jaarmeting") is not None
     schedule = defs.resolve_schedule_def("jaarlijkse_meting")
     assert schedule.cron_schedule == "0 6 2 5 *"
     checks = {k.name for k in graph.asset_check_keys}
-    assert {"rijen_sluiten", "quarantaine_onder_drempel"} <= checks
+    assert {"rijen_sluiten", "quarantaine_onder_drempel", "grootboek_sluit", "gx_werkgevers",
+            "gx_doelgroepregister", "gx_polis_venster"} <= checks
 
 
-def test_every_year_depends_on_the_nulmeting():
+def test_the_graph_follows_what_each_sql_step_reads():
     graph = defs.resolve_asset_graph()
-    banen, cellen = AssetKey(["meting", "banen"]), AssetKey(["werk", "banen_per_cel"])
-    assert cellen in graph.get(banen).parent_keys
-    mapping = graph.get_partition_mapping(banen, cellen)
-    downstream_of = mapping.downstream_partition_keys_by_upstream_partition_key
-    years = defs.resolve_job_def("jaarmeting").partitions_def.get_partition_keys()
-    assert set(downstream_of["2012"]) == set(years)  # the nulmeting feeds every year
-    assert set(downstream_of["2021"]) == {"2021"}
+    parents = {k: graph.get(k).parent_keys for k in graph.get_all_asset_keys()}
+    assert AssetKey(["werk", "banen_per_cel"]) in parents[AssetKey(["meting", "banen"])]
+    # R7's view werk.toegerekende_uren stands for the tables behind it
+    assert {AssetKey(["werk", "telbare_uren"]), AssetKey(["meting", "verdeelsleutel"])} <= \
+        parents[AssetKey(["werk", "uren_per_cel"])]
+    assert AssetKey(["ingest", "polis"]) in parents[AssetKey(["werk", "definitieve_versies"])]
+    assert AssetKey(["ref", "referentiedata"]) in parents[AssetKey(["werk", "doelgroep_uren"])]
+    assert AssetKey(["kwaliteit", "great_expectations"]) in parents[AssetKey(["publicatie", "warehouse"])]
 
 
 def test_code_version_is_the_hash_of_the_sql_text():
     graph = defs.resolve_asset_graph()
     for step in STEPS:
-        assert graph.get(step.key).code_version == sql_hash([step.sql])
+        assert graph.get(AssetKey(step.key_path)).code_version == sql_hash([step.sql])
 
 
-def test_partitions_start_at_the_nulmeting():
-    partitions = defs.resolve_job_def("jaarmeting").partitions_def.get_partition_keys()
+def test_partitions_start_at_the_nulmeting_and_years_backfill_in_one_run():
+    job = defs.resolve_job_def("jaarmeting")
+    partitions = job.partitions_def.get_partition_keys()
     assert partitions[0] == "2012"
     assert "2021" in partitions
+    graph = defs.resolve_asset_graph()
+    policy = graph.get(AssetKey(["meting", "banen"])).backfill_policy
+    assert policy is not None and policy.max_partitions_per_run is None  # single run over any range
 
 
 def test_ingest_assets_depend_on_the_observable_delivery_sources():
     graph = defs.resolve_asset_graph()
     for extract in ("polis", "werkgevers", "doelgroepregister"):
         assert AssetKey(["levering", extract]) in graph.get(AssetKey(["ingest", extract])).parent_keys
+
+
+def test_every_step_runs_in_the_run_process_by_definition():
+    """The UI and the schedule launch runs with the job's executor (and ad-hoc asset runs with the
+    Definitions' executor): both in-process, so no two steps ever open the working database."""
+    assert defs.resolve_job_def("jaarmeting").executor_def is in_process_executor
+    assert defs.resolve_implicit_global_asset_job_def().executor_def is in_process_executor
+
+
+def ui_job():
+    from pipeline.definitions import defs as definitions
+
+    return definitions.resolve_job_def("jaarmeting")
+
+
+@pytest.mark.slow
+def test_the_job_runs_as_the_ui_launches_it(tmp_path, monkeypatch):
+    """A reconstructable job executed against a persistent instance, resources from the
+    environment (as `dagster dev` binds them), for one partition: it measures that year with
+    the nulmeting and publishes both."""
+    delivery = write_delivery(tmp_path / "levering", POLIS, WERKGEVERS, REGISTER)
+    warehouse = tmp_path / "w.duckdb"
+    monkeypatch.setenv("BANENAFSPRAAK_DELIVERY", str(delivery))
+    monkeypatch.setenv("BANENAFSPRAAK_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("BANENAFSPRAAK_PSEUDONIEM_SLEUTEL", TEST_KEY)
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        with execute_job(reconstructable(ui_job), instance=instance,
+                         tags={"dagster/partition": "2021"}) as result:
+            assert result.success
+        banen = AssetKey(["meting", "banen"])
+        assert instance.get_materialized_partitions(banen) == {"2012", "2021"}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert con.execute("SELECT DISTINCT jaar FROM meting.banen ORDER BY 1").fetchall() == [(2012,), (2021,)]
+    finally:
+        con.close()
+    assert os.path.exists(warehouse)

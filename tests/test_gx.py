@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from pipeline.kwaliteit import gx as kw
-from tests.conftest import insert, pseudonym
+from tests.conftest import insert, pseudonym, set_years
 
 LHN = "123456789L01"
 LHN2 = "987654321L02"
@@ -56,6 +56,7 @@ def clean_frame(name: str) -> pd.DataFrame:
         })
     if name == "polis_venster":
         return pd.DataFrame({
+            "jaar": [2024, 2024, 2024],
             "loonheffingennummer": [LHN, LHN, LHN2],
             "ikv_id": ["1", "1", "1"],  # same relation, other period; same ikv_id, other employer
             "tijdvak_begin": _dates("2024-12-01", "2024-11-25", "2024-12-31"),
@@ -125,7 +126,7 @@ BROKEN = [
      _set("loonheffingennummer", "12345678L01")),
     ("polis_venster", f"{PAIR}(tijdvak_einde, tijdvak_begin)", _set("tijdvak_einde", "2024-11-24")),
     ("polis_venster", f"{PAIR}(max_uren, verloonde_uren)", _set("verloonde_uren", 744.000001, row=0)),
-    ("polis_venster", "expect_compound_columns_to_be_unique(loonheffingennummer, ikv_id, tijdvak_begin)",
+    ("polis_venster", "expect_compound_columns_to_be_unique(jaar, loonheffingennummer, ikv_id, tijdvak_begin)",
      _duplicate_key),
 ]
 
@@ -197,7 +198,7 @@ def test_data_docs_written_per_suite(tmp_path):
     assert "Failed" in bad.docs_index.read_text(encoding="utf-8")
 
 
-def test_frame_for_reads_accepted_rows_and_one_year(werkdb):
+def test_frames_hold_accepted_rows_and_the_runs_years_as_the_worker_reads_them(werkdb, tmp_path):
     insert(werkdb, "ingest.werkgevers", [
         dict(bron_bestand="w.csv", regelnummer=1, loonheffingennummer=LHN, naam="Bakkerij",
              geldig_vanaf=date(2020, 1, 1), geldig_tot=None, sector_risicogroep=52, overheidswerkgever=False,
@@ -226,18 +227,21 @@ def test_frame_for_reads_accepted_rows_and_one_year(werkdb):
          "tijdvak_einde": date(2023, 12, 31), "verloonde_uren": 100},
     ])
 
-    werkgevers = kw.frame_for(werkdb, "werkgevers")
+    set_years(werkdb, [2024])
+
+    def frame(name):
+        return kw.read_frame(kw.export_frame(werkdb, name, tmp_path / f"{name}.parquet"))
+
+    werkgevers = frame("werkgevers")
     assert werkgevers["regelnummer"].tolist() == [1, 2]  # the quarantined row is not in the frame
-    register = kw.frame_for(werkdb, "doelgroepregister")
+    register = frame("doelgroepregister")
     assert register["grondslag"].tolist() == ["IB"]
-    venster = kw.frame_for(werkdb, "polis_venster", 2024)
+    venster = frame("polis_venster")  # 2023 is not a year of this run
     assert list(venster.columns) == [
-        "loonheffingennummer", "ikv_id", "tijdvak_begin", "tijdvak_einde", "verloonde_uren", "max_uren",
+        "jaar", "loonheffingennummer", "ikv_id", "tijdvak_begin", "tijdvak_einde", "verloonde_uren", "max_uren",
         "code_aard_arbeidsverhouding", "aanleverdatum"]
     assert venster["max_uren"].tolist() == [168.0, 744.0]  # 7 and 31 days; ordered by tijdvak_begin
     assert venster["verloonde_uren"].tolist() == [12.5, 744.0]
-    with pytest.raises(ValueError, match="jaar"):
-        kw.frame_for(werkdb, "polis_venster")
 
     # The frames as DuckDB types them pass their suites.
     for name, frame in [("werkgevers", werkgevers), ("doelgroepregister", register), ("polis_venster", venster)]:

@@ -13,22 +13,20 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from pipeline.meting.parameters import year_parameters
-from pipeline.sqlfiles import run_sql
 from tests.conftest import insert, rows, run_step
 
 D = dt.date.fromisoformat
 
-STEP_R1 = "meting/01_definitieve_versies.sql"
-STEP_R2 = "meting/02_venster_uren.sql"
-STEP_R4 = "meting/03_doelgroep.sql"
-STEP_R6A = "meting/04_werkgever_peildatum.sql"
-STEP_R5 = "meting/05_vorm.sql"
-STEP_R6B = "meting/06_sector.sql"
-STEP_R7 = "meting/07_verdeelsleutel.sql"
-STEP_R8 = "meting/08_banen.sql"
-STEP_R9 = "meting/09_extra_banen.sql"
-STEP_R10 = "meting/10_personen.sql"
+STEP_R1 = ("meting/R1_definitieve_versies.sql", "meting/R1_na_afsluitdatum.sql")
+STEP_R2 = "meting/R3_venster_uren.sql"
+STEP_R4 = "meting/R4_doelgroep_uren.sql"
+STEP_R6A = "meting/R6_werkgever_peildatum.sql"
+STEP_R5 = "meting/R5_vorm_uren.sql"
+STEP_R6B = "meting/R6_telbare_uren.sql"
+STEP_R7 = ("meting/R7_verdeelsleutel.sql", "meting/R7_uren_per_cel.sql")
+STEP_R8 = "meting/R8_banen_per_cel.sql"
+STEP_R9 = ("meting/R9_banen.sql", "meting/R9_realisatie.sql")
+STEP_R10 = "meting/R10_personen.sql"
 
 LHN_A = "100000001L01"
 LHN_B = "100000002L01"
@@ -166,9 +164,8 @@ def test_r1_rerun_replaces_the_year_only(werkdb):
 
 def test_r1_cutoff_override(werkdb):
     insert(werkdb, "ingest.polis", R1_POLIS)
-    params = year_parameters(werkdb, 2021, afsluitdatum="2022-02-15")
+    params = run_step(werkdb, STEP_R1, 2021, afsluitdatum="2022-02-15")
     assert params["afsluitdatum"] == D("2022-02-15")
-    run_sql(werkdb, STEP_R1, params)
 
     got = rows(werkdb, "SELECT regelnummer, verloonde_uren FROM werk.definitieve_versies ORDER BY regelnummer")
     # record (A,'1'): only versions of 10 Jan and 1 Feb are on/before 15 Feb -> 1 Feb (nr 5) wins;
@@ -462,7 +459,7 @@ def test_r7_published_key_splits_inleen(werkdb):
     ])
     run_step(werkdb, STEP_R7, 2021)
 
-    assert rows(werkdb, "SELECT * FROM werk.verdeelsleutel") == [
+    assert rows(werkdb, "SELECT * FROM meting.verdeelsleutel") == [
         dict(jaar=2021, aandeel_markt=0.68, aandeel_overheid=0.32, voorlopig=False, bron="Kamerstuk 34 352 nr. 255")
     ]
     inleen = 60.0 + 40.0  # uitzend and Wsw-detachering together
@@ -503,7 +500,7 @@ def test_r7_explicit_provisional_key_marks_rows_provisional(werkdb):
     ])
     run_step(werkdb, STEP_R7, 2013, voorlopig_aandeel_markt=0.6)
 
-    [sleutel] = rows(werkdb, "SELECT * FROM werk.verdeelsleutel WHERE jaar = 2013")
+    [sleutel] = rows(werkdb, "SELECT * FROM meting.verdeelsleutel WHERE jaar = 2013")
     assert (sleutel["aandeel_markt"], sleutel["aandeel_overheid"], sleutel["voorlopig"]) == (0.6, 1 - 0.6, True)
     assert "voorlopig" in sleutel["bron"]
     assert _cells(werkdb, 2013) == {
@@ -517,7 +514,7 @@ def test_r7_explicit_provisional_key_marks_rows_provisional(werkdb):
 def test_r7_provisional_key_for_a_year_with_a_published_key_is_an_error(werkdb):
     with pytest.raises(duckdb.Error, match="Meetjaar 2021 heeft een gepubliceerde verdeelsleutel"):
         run_step(werkdb, STEP_R7, 2021, voorlopig_aandeel_markt=0.6)
-    assert rows(werkdb, "SELECT * FROM werk.verdeelsleutel") == []
+    assert rows(werkdb, "SELECT * FROM meting.verdeelsleutel") == []
 
 
 def test_r7_provisional_key_outside_0_1_is_an_error(werkdb):
@@ -576,7 +573,7 @@ def _banen_cells(jaar, values, voorlopig=False):
 
 def test_r9_extra_banen_and_realisatie(werkdb):
     insert(werkdb, "werk.banen_per_cel", _banen_cells(2012, R9_NULMETING) + _banen_cells(2021, R9_2021))
-    insert(werkdb, "werk.verdeelsleutel", [dict(jaar=2021, aandeel_markt=0.68, aandeel_overheid=0.32,
+    insert(werkdb, "meting.verdeelsleutel", [dict(jaar=2021, aandeel_markt=0.68, aandeel_overheid=0.32,
                                                 voorlopig=False, bron="Kamerstuk 34 352 nr. 255")])
     run_step(werkdb, STEP_R9, 2021)
 
@@ -635,7 +632,7 @@ def test_r9_nulmeting_itself_has_zero_extra(werkdb):
 
 def test_r9_missing_nulmeting_is_an_error(werkdb):
     insert(werkdb, "werk.banen_per_cel", _banen_cells(2021, R9_2021))
-    with pytest.raises(duckdb.Error, match=r"De nulmeting \(2012\) is nog niet gemeten"):
+    with pytest.raises(duckdb.Error, match=r"De nulmeting \(2012\) is niet gemeten"):
         run_step(werkdb, STEP_R9, 2021)
     assert rows(werkdb, "SELECT * FROM meting.banen") == []
 
@@ -673,7 +670,7 @@ def test_r10_werkzame_personen_and_doelgroep_omvang(werkdb):
         register(13, "q10", "PR", "2021-06-01", "2022-06-30"),      # ... counting -> yes
         register(14, "q11", "IB", "2021-12-31"),                    # starts 31 December, open -> yes
     ])
-    insert(werkdb, "werk.verdeelsleutel", [dict(jaar=2021, aandeel_markt=0.68, aandeel_overheid=0.32,
+    insert(werkdb, "meting.verdeelsleutel", [dict(jaar=2021, aandeel_markt=0.68, aandeel_overheid=0.32,
                                                 voorlopig=False, bron="x")])
     for step in (STEP_R5, STEP_R6B, STEP_R10):
         run_step(werkdb, step, 2021)
@@ -685,7 +682,7 @@ def test_r10_werkzame_personen_and_doelgroep_omvang(werkdb):
 
 def test_r10_provisional_year_is_marked(werkdb):
     insert(werkdb, "werk.telbare_uren", [telbaar(2, "formeel", "markt", "1", persoon="x", jaar=2013)])
-    insert(werkdb, "werk.verdeelsleutel", [dict(jaar=2013, aandeel_markt=0.6, aandeel_overheid=0.4,
+    insert(werkdb, "meting.verdeelsleutel", [dict(jaar=2013, aandeel_markt=0.6, aandeel_overheid=0.4,
                                                 voorlopig=True, bron="voorlopig")])
     run_step(werkdb, STEP_R10, 2013)
     assert rows(werkdb, "SELECT * FROM meting.personen") == [
@@ -734,8 +731,25 @@ def test_tabel1_rounds_each_cell_half_away_from_zero_and_totals_from_unrounded_s
         (6, "banen in de nulmeting", 54072, 15906, 69979, False),
         # change against 2020: markt 1000 + 38.5 = 1038.5 -> 1039; overheid -500 - 2.5 = -502.5 -> -503;
         # total 536.0 -> 536 (parts: 536)
-        (7, "verandering t.o.v. vorige meting", 1039, -503, 536, False),
+        (7, "verandering t.o.v. meting 2020", 1039, -503, 536, False),
     ]
-    # 2020 has no earlier measured year: no change row
-    assert [r["volgorde"] for r in rows(werkdb, "SELECT volgorde FROM meting.tabel1 WHERE jaar = 2020 "
-                                                "ORDER BY volgorde")] == [1, 2, 3, 5, 6]
+    # 2019 is not in the file: the change line of 2020 is empty and says why (no silent comparison
+    # with another year, e.g. the nulmeting)
+    got = rows(werkdb, "SELECT volgorde, regel, markt, overheid, totaal, toelichting FROM meting.tabel1 "
+                       "WHERE jaar = 2020 ORDER BY volgorde")
+    assert [r["volgorde"] for r in got] == [1, 2, 3, 5, 6, 7]
+    assert got[-1] == dict(volgorde=7, regel="verandering t.o.v. meting 2019", markt=None, overheid=None,
+                           totaal=None, toelichting="geen meting van 2019 in dit bestand")
+    assert all(r["toelichting"] is None for r in got[:-1])
+
+
+def test_tabel1_change_is_against_year_minus_one_not_the_nulmeting(werkdb):
+    """A file with only 2012 and 2021: 2021's change line does not compare with 2012."""
+    def b(jaar, sector, vorm, banen):
+        return dict(jaar=jaar, sector=sector, vorm=vorm, uren=0.0, banen=banen, banen_nulmeting=10.0,
+                    extra_banen=banen - 10.0, voorlopig=False)
+
+    insert(werkdb, "meting.banen", [b(j, s, v, 10.0 * (j - 2011)) for j in (2012, 2021)
+                                    for s in ("markt", "overheid") for v in ("formeel", "inleen")])
+    [row] = rows(werkdb, "SELECT markt, overheid, totaal, toelichting FROM meting.tabel1 WHERE jaar = 2021 AND volgorde = 7")
+    assert row == dict(markt=None, overheid=None, totaal=None, toelichting="geen meting van 2020 in dit bestand")

@@ -1,4 +1,4 @@
-"""METHOD §4 breakdowns (sql/meting/11_uitsplitsingen.sql): hand-made rows in, expected rows out."""
+"""METHOD §4 breakdowns (sql/meting/S4_*.sql): hand-made rows in, expected rows out."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _telbaar(persoon, lhn, vorm, sector, overheidssector, regio, uren):
 
 @pytest.fixture
 def measured(werkdb):
-    insert(werkdb, "werk.verdeelsleutel", [dict(jaar=2021, aandeel_markt=0.68, aandeel_overheid=0.32,
+    insert(werkdb, "meting.verdeelsleutel", [dict(jaar=2021, aandeel_markt=0.68, aandeel_overheid=0.32,
                                                 voorlopig=False, bron="test")])
     insert(werkdb, "werk.telbare_uren", [
         _telbaar("p1", "L1", "formeel", "overheid", "Gemeenten", "AMR01", 100),
@@ -45,8 +45,11 @@ def measured(werkdb):
              woonregio="AMR30"),
         dict(bron_bestand="r", regelnummer=7, persoon_id="p4", grondslag="PR", datum_ingang=dt.date(2019, 1, 1),
              woonregio="AMR12"),
+        # a one-day registration is ignored, as in R4 (it is later, but does not move p4)
+        dict(bron_bestand="r", regelnummer=8, persoon_id="p4", grondslag="IB", datum_ingang=dt.date(2021, 6, 1),
+             datum_einde=dt.date(2021, 6, 1), woonregio="AMR33"),
     ])
-    run_step(werkdb, "meting/11_uitsplitsingen.sql", 2021)
+    run_step(werkdb, ("meting/S4_banen_overheidssector.sql", "meting/S4_banen_regio.sql"), 2021)
     return werkdb
 
 

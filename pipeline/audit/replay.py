@@ -84,10 +84,24 @@ def check_fingerprints(delivery: Path, recorded_files: dict[str, str]) -> None:
         raise ReplayMismatch("De invoer is niet meer dezelfde: " + "; ".join(problems) + ".")
 
 
-def replay(delivery: Path, warehouse: Path, year: int, log=print) -> str:
+def replay(delivery: Path, warehouse: Path, year: int, log=print, key: str | None = None) -> str:
+    import os
+
+    from pipeline.resources import KeyMismatch, guard_key, key_fingerprint
+    from pipeline.runner import KEY_ENV
+
     delivery = delivery.expanduser().resolve()
     warehouse = warehouse.expanduser().resolve()
+    if not delivery.is_dir():
+        raise ReplayMismatch(f"Levering {delivery} bestaat niet of is geen map; er valt niets te herhalen.")
     recorded = _recorded(warehouse, year)
+    key = key or os.environ.get(KEY_ENV)
+    if not key:
+        raise ReplayMismatch(f"De sleutel voor het pseudonimiseren van BSN's ontbreekt: zet {KEY_ENV}.")
+    try:
+        guard_key(warehouse, key_fingerprint(key))
+    except KeyMismatch as exc:
+        raise ReplayMismatch(str(exc)) from None
     check_fingerprints(delivery, recorded.files)
     with tempfile.TemporaryDirectory(prefix="banenafspraak-replay-") as scratch:
         replay_warehouse = Path(scratch) / "replay.duckdb"
@@ -98,6 +112,8 @@ def replay(delivery: Path, warehouse: Path, year: int, log=print) -> str:
             provisional_keys={year: recorded.provisional_key} if recorded.provisional_key is not None else None,
             cutoff_dates={year: recorded.cutoff} if recorded.cutoff else None,
             log=log,
+            key=key,
+            kind="replay",
         )
         con = duckdb.connect(str(replay_warehouse), read_only=True)
         try:

@@ -20,10 +20,11 @@ from dagster import (
 
 from pipeline.ingest.sources import SOURCE_KEYS
 from pipeline.ingest.reader import DeliveryError, create_source_view, describe_read_error, discover
-from pipeline.kwaliteit.results import check_result, run_suite
 from pipeline.paths import REFERENCE_DIR
 from pipeline.resources import (
     DeliveryResource,
+    KeyMismatch,
+    guard_key,
     PseudonymKeyResource,
     WarehouseResource,
     load_reference,
@@ -72,10 +73,10 @@ def _read(con, source, sql_file: str, params: dict) -> None:
         run_sql(con, sql_file, params)
     except DeliveryError as exc:
         con.execute("ROLLBACK")
-        raise Failure(description=str(exc)) from exc
+        raise Failure(description=str(exc)) from None  # no chained error text: it may quote input
     except duckdb.Error as exc:
         con.execute("ROLLBACK")
-        raise Failure(description=str(describe_read_error(source, exc))) from exc
+        raise Failure(description=str(describe_read_error(source, exc))) from None
 
 
 POLIS_TEMPORARY_TABLES = ("polis_bestand", "register_bsn", "werkgever_jaren")
@@ -98,14 +99,18 @@ def ingest_extract(
     warehouse: WarehouseResource,
     pseudonym_key: PseudonymKeyResource | None,
     cross_checks: str | None,
-    gx_suite: str | None = None,
 ) -> None:
     """Read every file of one extract into ingest.<extract>, in one transaction."""
     try:
         files = discover(delivery.root, extract)
     except DeliveryError as exc:
-        raise Failure(description=str(exc)) from exc
+        raise Failure(description=str(exc)) from None
     params = dict(pseudonym_key.pads()) if pseudonym_key else {}
+    if pseudonym_key:
+        try:
+            guard_key(warehouse.published_path, pseudonym_key.fingerprint())
+        except KeyMismatch as exc:
+            raise Failure(description=str(exc)) from None
     with warehouse.connect() as con:
         reference = reference_parameters(con)
         params["afsluitdatum_maand_dag"] = reference["afsluitdatum_maand_dag"]
@@ -140,13 +145,16 @@ def ingest_extract(
             con.execute(f"DROP TABLE IF EXISTS {temporary}")
         if cross_checks:
             run_sql(con, cross_checks, params)
+        if pseudonym_key:
+            con.execute("DELETE FROM werk.sleutel")
+            con.execute("INSERT INTO werk.sleutel VALUES (?, 'HMAC-SHA256(sleutel, vaste tekst), 16 hex')",
+                        [pseudonym_key.fingerprint()])
         con.execute("COMMIT")
         per_file = con.execute(
             "SELECT bron_bestand, formaat, rijen_gelezen, rijen_geaccepteerd, rijen_quarantaine "
             "FROM kwaliteit.bestanden WHERE extract = ? ORDER BY bron_bestand",
             [extract],
         ).fetchall()
-        gx_metadata = run_suite(con, warehouse, context.run.run_id, gx_suite) if gx_suite else {}
     table = "| bestand | formaat | gelezen | geaccepteerd | quarantaine |\n|---|---|---|---|---|\n" + "\n".join(
         f"| {f} | {fmt} | {r} | {a} | {q} |" for f, fmt, r, a, q in per_file
     )
@@ -157,7 +165,6 @@ def ingest_extract(
             "rijen_geaccepteerd": sum(a for _, _, _, a, _ in per_file),
             "rijen_quarantaine": sum(q for _, _, _, _, q in per_file),
             "per_bestand": MetadataValue.md(table),
-            **gx_metadata,
         }
     )
 
@@ -166,7 +173,7 @@ def ingest_extract(
        code_version=sql_hash(["ingest/werkgevers.sql", "ingest/werkgevers_versies.sql"]),
        description="Employer register versions (EXTRACTS.md §2), checked; overlapping versions rejected.")
 def werkgevers(context: AssetExecutionContext, delivery: DeliveryResource, warehouse: WarehouseResource) -> None:
-    ingest_extract(context, "werkgevers", delivery, warehouse, None, "ingest/werkgevers_versies.sql", "werkgevers")
+    ingest_extract(context, "werkgevers", delivery, warehouse, None, "ingest/werkgevers_versies.sql")
 
 
 @asset(key=DOELGROEPREGISTER, group_name=GROUP, deps=[REFERENCE, SOURCE_KEYS["doelgroepregister"]],
@@ -178,7 +185,7 @@ def doelgroepregister(
     warehouse: WarehouseResource,
     pseudonym_key: PseudonymKeyResource,
 ) -> None:
-    ingest_extract(context, "doelgroepregister", delivery, warehouse, pseudonym_key, None, "doelgroepregister")
+    ingest_extract(context, "doelgroepregister", delivery, warehouse, pseudonym_key, None)
 
 
 @asset(key=POLIS, group_name=GROUP,
@@ -240,7 +247,7 @@ def _quarantine_share(warehouse: WarehouseResource, extract: str) -> AssetCheckR
     )
 
 
-def _checks_for(key: AssetKey, extract: str, gx_suite: str | None = None):
+def _checks_for(key: AssetKey, extract: str):
     @asset_check(asset=key, name="rijen_sluiten", blocking=True)
     def rijen_sluiten(warehouse: WarehouseResource) -> AssetCheckResult:
         return _reconcile(warehouse, extract)
@@ -249,20 +256,12 @@ def _checks_for(key: AssetKey, extract: str, gx_suite: str | None = None):
     def quarantaine_onder_drempel(warehouse: WarehouseResource) -> AssetCheckResult:
         return _quarantine_share(warehouse, extract)
 
-    checks = [rijen_sluiten, quarantaine_onder_drempel]
-    if gx_suite:
-
-        @asset_check(asset=key, name=f"gx_{gx_suite}", blocking=True)
-        def gx_check(context, warehouse: WarehouseResource) -> AssetCheckResult:
-            return check_result(warehouse, context.run.run_id, gx_suite)
-
-        checks.append(gx_check)
-    return checks
+    return [rijen_sluiten, quarantaine_onder_drempel]
 
 
 ASSETS = [referentiedata, werkgevers, doelgroepregister, polis]
 CHECKS = [
-    *_checks_for(WERKGEVERS, "werkgevers", "werkgevers"),
-    *_checks_for(DOELGROEPREGISTER, "doelgroepregister", "doelgroepregister"),
+    *_checks_for(WERKGEVERS, "werkgevers"),
+    *_checks_for(DOELGROEPREGISTER, "doelgroepregister"),
     *_checks_for(POLIS, "polis"),
 ]

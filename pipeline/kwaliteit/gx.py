@@ -7,7 +7,7 @@ ephemeral GX context and writes Data Docs (HTML).
 Suites (built in code; code lists read from data/reference, see `_codes`):
 - werkgevers          accepted rows of staging.werkgevers
 - doelgroepregister   accepted rows of staging.doelgroepregister
-- polis_venster       werk.definitieve_versies of one jaar (final versions: the key is unique)
+- polis_venster       werk.definitieve_versies of the run's years (final versions: the key is unique)
 
 These are a second, independent look at rows the ingestion SQL already accepted; a failure
 means a rule in sql/ingest or sql/meting lets something through.
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.paths import REFERENCE_DIR
-from pipeline.sqlfiles import parameters_used, sql_text
+from pipeline.sqlfiles import sql_text
 
 if TYPE_CHECKING:
     import duckdb
@@ -115,7 +115,7 @@ def build_suite(name: str) -> ExpectationSuite:
             not_before("tijdvak_einde", "tijdvak_begin"),
             not_before("max_uren", "verloonde_uren"),  # verloonde_uren <= 24 x days
             # Final versions (METHOD R1): one row per payroll record.
-            E.ExpectCompoundColumnsToBeUnique(column_list=["loonheffingennummer", "ikv_id", "tijdvak_begin"]),
+            E.ExpectCompoundColumnsToBeUnique(column_list=["jaar", "loonheffingennummer", "ikv_id", "tijdvak_begin"]),
         ]
     else:
         raise KeyError(f"unknown GX suite {name!r}; known: {', '.join(SUITES)}")
@@ -142,16 +142,21 @@ def suite_labels(name: str) -> list[str]:
 # --------------------------------------------------------------------------- frames
 
 
-def frame_for(con: duckdb.DuckDBPyConnection, name: str, jaar: int | None = None) -> pandas.DataFrame:
-    """The DataFrame suite `name` validates, from sql/kwaliteit/<name>.sql (polis_venster needs jaar)."""
+def export_frame(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Path:
+    """Write the frame suite `name` validates (sql/kwaliteit/<name>.sql, over the run's years in
+    werk.meetjaren) to a Parquet file, for the GX worker process."""
     if name not in SUITES:
         raise KeyError(f"unknown GX frame {name!r}; known: {', '.join(SUITES)}")
-    text = sql_text(f"kwaliteit/{name}.sql")
-    wanted = parameters_used(text)
-    if "jaar" in wanted and jaar is None:
-        raise ValueError(f"frame {name!r} needs a jaar")
-    params = {"jaar": int(jaar)} if "jaar" in wanted else None
-    return con.execute(text, params).fetchdf()
+    target = str(path).replace("'", "''")
+    con.execute(f"COPY ({sql_text(f'kwaliteit/{name}.sql')}) TO '{target}' (FORMAT parquet)")
+    return path
+
+
+def read_frame(path: Path | str) -> pandas.DataFrame:
+    """A frame written by export_frame, as the worker validates it."""
+    import pandas
+
+    return pandas.read_parquet(path)
 
 
 # --------------------------------------------------------------------------- validation
@@ -284,3 +289,26 @@ def validate(name: str, frame: pandas.DataFrame, docs_dir: Path | None) -> GxOut
         docs_index=docs_index,
         details=details,
     )
+
+
+# --------------------------------------------------------------------------- worker process tasks
+# Run in the GX worker process (pipeline/kwaliteit/worker.py); this module imports no Dagster, so
+# the spawned worker starts with little more than GX itself.
+
+
+def import_gx() -> None:
+    """The worker's initializer: pay GX's slow import once, while the run's main process works."""
+    _quiet()
+    import great_expectations  # noqa: F401
+
+    _quiet()
+
+
+def ready() -> bool:
+    return True
+
+
+def validate_file(suite: str, frame_path: str, docs_dir: str | None) -> tuple[GxOutcome, int]:
+    """Validate the Parquet frame at frame_path against `suite`: (outcome, rows)."""
+    frame = read_frame(frame_path)
+    return validate(suite, frame, Path(docs_dir) if docs_dir else None), len(frame)

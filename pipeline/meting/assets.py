@@ -1,119 +1,149 @@
-"""Per-year measurement assets (group 'meting'), one per SQL step of sql/meting/ (METHOD R1–R10).
+"""The measurement (group 'meting'): one asset per SQL step of sql/meting/ (METHOD R1–R10, §4),
+executed in one Dagster step, set-based over every year of the run.
 
-Every asset is partitioned by measurement year; each runs its SQL file for that year in one
-transaction (replacing the year's rows) and reports row counts. `meting/banen` of year Y also
-depends on `werk/banen_per_cel` of the nulmeting year (METHOD R9).
+The assets, their dependencies and their order come from the SQL files' headers (pipeline/steps.py).
+A run measures its partition(s), the years of its assignment (MeetopdrachtResource) and always the
+nulmeting, all at once: every step replaces the rows of those years in one statement. Each measured
+year is recorded as a materialized partition of every asset, so the UI shows per year what was
+measured, by which run.
 """
 
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence  # noqa: I001
 
+import duckdb
 from dagster import (
-    AssetDep,
     AssetExecutionContext,
     AssetKey,
-    AssetsDefinition,
-    Config,
-    AssetCheckResult,
+    AssetMaterialization,
+    AssetSpec,
+    BackfillPolicy,
+    MaterializeResult,
     MetadataValue,
-    asset,
-    asset_check,
+    multi_asset,
 )
 
 from pipeline.ingest.assets import DOELGROEPREGISTER, POLIS, REFERENCE, WERKGEVERS
-from pipeline.kwaliteit.results import check_result, run_suite
-from pipeline.meting.parameters import year_parameters
+from pipeline.partitions import NULMETING_YEAR, YEARS
 from pipeline.publicatie.preview import tabel1_markdown
-from pipeline.partitions import NULMETING_MAPPING, YEARS
-from pipeline.resources import WarehouseResource
+from pipeline.resources import MeetopdrachtResource, WarehouseResource
 from pipeline.sqlfiles import run_sql, sql_hash
+from pipeline.steps import Step, steps, tables_read
 
 GROUP = "meting"
+STEPS = steps("meting")
+
+# Tables outside the steps, and the asset that writes them.
+SOURCE_TABLES = {
+    "staging.polis": [POLIS], "ingest.polis": [POLIS],
+    "staging.werkgevers": [WERKGEVERS], "staging.doelgroepregister": [DOELGROEPREGISTER],
+    "ingest.bestanden": [POLIS, WERKGEVERS, DOELGROEPREGISTER],
+    "kwaliteit.bestanden": [POLIS, WERKGEVERS, DOELGROEPREGISTER],
+}
 
 
-class MetingConfig(Config):
-    """Run settings of a measurement step (only some steps use them)."""
-
-    voorlopig_aandeel_markt: float | None = None  # METHOD R7: explicit provisional key
-    afsluitdatum: str | None = None  # METHOD R1: override of the cut-off date (YYYY-MM-DD)
+def step_key(step: Step) -> AssetKey:
+    return AssetKey(step.key_path)
 
 
-@dataclass(frozen=True)
-class Step:
-    table: str  # schema.table written, also the asset key
-    sql: str  # file under sql/
-    rule: str
-    deps: list[AssetDep | AssetKey] = field(default_factory=list)
-    gx_suite: str | None = None  # Great Expectations suite run on the step's rows of the year
-
-    @property
-    def key(self) -> AssetKey:
-        return AssetKey(self.table.split("."))
-
-
-STEPS = [
-    Step("werk.definitieve_versies", "meting/01_definitieve_versies.sql", "R1", [POLIS, REFERENCE],
-         gx_suite="polis_venster"),
-    Step("werk.venster_uren", "meting/02_venster_uren.sql", "R2–R3", [AssetKey(["werk", "definitieve_versies"])]),
-    Step("werk.doelgroep_uren", "meting/03_doelgroep.sql", "R4",
-         [AssetKey(["werk", "venster_uren"]), DOELGROEPREGISTER]),
-    Step("werk.werkgever_peildatum", "meting/04_werkgever_peildatum.sql", "R6 (versie)", [WERKGEVERS, REFERENCE]),
-    Step("werk.vorm_uren", "meting/05_vorm.sql", "R5",
-         [AssetKey(["werk", "doelgroep_uren"]), AssetKey(["werk", "werkgever_peildatum"])]),
-    Step("werk.telbare_uren", "meting/06_sector.sql", "R6 (sector)", [AssetKey(["werk", "vorm_uren"])]),
-    Step("werk.uren_per_cel", "meting/07_verdeelsleutel.sql", "R7", [AssetKey(["werk", "telbare_uren"])]),
-    Step("werk.banen_per_cel", "meting/08_banen.sql", "R8", [AssetKey(["werk", "uren_per_cel"])]),
-    Step("meting.banen", "meting/09_extra_banen.sql", "R9",
-         [AssetDep(AssetKey(["werk", "banen_per_cel"]), partition_mapping=NULMETING_MAPPING)]),
-    Step("meting.banen_overheidssector", "meting/11_uitsplitsingen.sql", "§4 (uitsplitsingen)",
-         [AssetKey(["werk", "telbare_uren"]), AssetKey(["werk", "uren_per_cel"]), DOELGROEPREGISTER]),
-    Step("meting.personen", "meting/10_personen.sql", "R10",
-         [AssetKey(["werk", "telbare_uren"]), AssetKey(["werk", "uren_per_cel"]), DOELGROEPREGISTER]),
-]
+def dependencies(step: Step, written_by: dict[str, AssetKey]) -> list[AssetKey]:
+    """The assets a step depends on: the steps, extracts and reference data it reads."""
+    deps: list[AssetKey] = []
+    for table in tables_read(step):
+        if table in written_by:
+            deps.append(written_by[table])
+        elif table.startswith("ref."):
+            deps.append(REFERENCE)
+        else:
+            deps.extend(SOURCE_TABLES.get(table, []))
+    return list(dict.fromkeys(d for d in deps if d != step_key(step)))
 
 
-def build_step(step: Step) -> AssetsDefinition:
-    schema, table = step.table.split(".")
-
-    @asset(
-        key=step.key,
-        group_name=GROUP,
-        partitions_def=YEARS,
-        deps=step.deps,
-        code_version=sql_hash([step.sql]),
-        description=f"METHOD {step.rule}: sql/{step.sql}",
-        name=None,
-    )
-    def _step(context: AssetExecutionContext, config: MetingConfig, warehouse: WarehouseResource) -> None:
-        jaar = int(context.partition_key)
-        with warehouse.connect() as con:
-            params = year_parameters(con, jaar, config.afsluitdatum, config.voorlopig_aandeel_markt)
-            con.execute("BEGIN TRANSACTION")
-            run_sql(con, step.sql, params)
-            con.execute("COMMIT")
-            rows = con.execute(f"SELECT count(*) FROM {schema}.{table} WHERE jaar = ?", [jaar]).fetchone()[0]
-            metadata = {
-                "rijen": rows,
-                "sql": f"sql/{step.sql}",
-                "parameters": MetadataValue.json({k: str(v) for k, v in params.items()}),
-            }
-            if step.gx_suite:
-                metadata.update(run_suite(con, warehouse, context.run.run_id, step.gx_suite, jaar))
-            if step.table == "meting.banen":
-                metadata["tabel1"] = MetadataValue.md(tabel1_markdown(con, jaar))
-        context.add_output_metadata(metadata)
-
-    return _step
+def step_specs(group: str, found: Sequence[Step], written_by: dict[str, AssetKey]) -> list[AssetSpec]:
+    return [
+        AssetSpec(
+            key=step_key(step),
+            deps=dependencies(step, written_by),
+            group_name=group,
+            description=step.description,
+            code_version=sql_hash([step.sql]),
+            metadata={"sql": f"sql/{step.sql}", "regel": step.rule},
+        )
+        for step in found
+    ]
 
 
-def build_gx_check(step: Step):
-    @asset_check(asset=step.key, name=f"gx_{step.gx_suite}", blocking=True,
-                 description=f"Great Expectations suite {step.gx_suite} on the year's rows")
-    def _check(context, warehouse: WarehouseResource) -> AssetCheckResult:
-        return check_result(warehouse, context.run.run_id, step.gx_suite, int(context.partition_key))
-
-    return _check
+WRITTEN_BY = {step.table: step_key(step) for step in STEPS}
 
 
-ASSETS = [build_step(step) for step in STEPS]
-CHECKS = [build_gx_check(step) for step in STEPS if step.gx_suite]
+def run_years(context: AssetExecutionContext, opdracht: MeetopdrachtResource) -> list[int]:
+    """The years this run measures: its partition(s), its assignment, and the nulmeting."""
+    return opdracht.years(list(context.partition_keys), NULMETING_YEAR)
+
+
+def prepare_years(con: duckdb.DuckDBPyConnection, opdracht: MeetopdrachtResource, years: list[int]) -> None:
+    """Write werk.meetjaren: the years of the run with their parameters (sql/schema/meetjaren.sql)."""
+    run_sql(con, "schema/meetjaren.sql", opdracht.meetjaren_params(years))
+
+
+def run_steps(
+    context: AssetExecutionContext,
+    con: duckdb.DuckDBPyConnection,
+    found: Iterable[Step],
+    years: list[int],
+    params: dict | None = None,
+) -> Iterator[MaterializeResult]:
+    """Run the selected steps in order, each in its own transaction, and report every year."""
+    selected = context.selected_asset_keys
+    for step in found:
+        key = step_key(step)
+        if key not in selected:
+            continue
+        context.log.info(f"{step.table} ({step.rule}) voor {', '.join(map(str, years))}")
+        con.execute("BEGIN TRANSACTION")
+        run_sql(con, step.sql, params or {})
+        con.execute("COMMIT")
+        counts = dict(con.execute(
+            f"SELECT jaar, count(*) FROM {step.table} WHERE jaar IN (SELECT jaar FROM werk.meetjaren) GROUP BY jaar"
+        ).fetchall())
+        yield from report(context, key, years, {y: {"rijen": counts.get(y, 0)} for y in years},
+                          {"sql": f"sql/{step.sql}", "rijen_per_jaar": MetadataValue.json(
+                              {str(y): counts.get(y, 0) for y in years})})
+
+
+def report(
+    context: AssetExecutionContext,
+    key: AssetKey,
+    years: list[int],
+    per_year: dict[int, dict],
+    metadata: dict,
+) -> Iterator[MaterializeResult]:
+    """The step's result for the run's own partitions, and a materialization for every other
+    measured year (the nulmeting and the assignment's years), so each year shows in the UI."""
+    own = set(context.partition_keys)
+    for year in years:
+        if str(year) not in own:
+            context.log_event(AssetMaterialization(asset_key=key, partition=str(year),
+                                                   metadata={**per_year.get(year, {}), **metadata}))
+    yield MaterializeResult(asset_key=key, metadata=metadata)
+
+
+@multi_asset(
+    name="meting",
+    specs=step_specs(GROUP, STEPS, WRITTEN_BY),
+    partitions_def=YEARS,
+    backfill_policy=BackfillPolicy.single_run(),
+    can_subset=True,
+    description="METHOD R1–R10 and §4: every SQL step of sql/meting, set-based over the run's years.",
+)
+def meting(context: AssetExecutionContext, warehouse: WarehouseResource, opdracht: MeetopdrachtResource):
+    years = run_years(context, opdracht)
+    with warehouse.connect() as con:
+        prepare_years(con, opdracht, years)
+        yield from run_steps(context, con, STEPS, years)
+        if AssetKey(["meting", "banen"]) in context.selected_asset_keys:
+            context.log.info("Tabel 1, meting " + str(max(years)) + "\n" + tabel1_markdown(con, max(years)))
+
+
+ASSETS = [meting]
+CHECKS: list = []

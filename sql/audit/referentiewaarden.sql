@@ -1,37 +1,39 @@
--- The reference values year $jaar was measured with, each with its source row (audit.referentiewaarden).
--- Parameters: $jaar, $afsluitdatum, $venster_begin, $venster_einde.
-DELETE FROM audit.referentiewaarden WHERE jaar = $jaar;
+-- step: audit.referentiewaarden
+-- rule: audit — the reference values every year of the run was measured with, each with its source
+-- reads: meting.verdeelsleutel, ref.doelstelling, ref.parameters, ref.caa_vorm, ref.grondslag, werk.meetjaren
+DELETE FROM audit.referentiewaarden WHERE jaar IN (SELECT jaar FROM werk.meetjaren);
 
 INSERT INTO audit.referentiewaarden
-SELECT $jaar, 'verdeelsleutel_aandeel_markt', CAST(aandeel_markt AS VARCHAR), bron
-FROM werk.verdeelsleutel WHERE jaar = $jaar
+SELECT jaar, 'verdeelsleutel_aandeel_markt', CAST(aandeel_markt AS VARCHAR), bron
+FROM meting.verdeelsleutel WHERE jaar IN (SELECT jaar FROM werk.meetjaren)
 UNION ALL
-SELECT $jaar, 'verdeelsleutel_aandeel_overheid', CAST(aandeel_overheid AS VARCHAR), bron
-FROM werk.verdeelsleutel WHERE jaar = $jaar
+SELECT jaar, 'verdeelsleutel_aandeel_overheid', CAST(aandeel_overheid AS VARCHAR), bron
+FROM meting.verdeelsleutel WHERE jaar IN (SELECT jaar FROM werk.meetjaren)
 UNION ALL
-SELECT $jaar, 'verdeelsleutel_voorlopig', CAST(voorlopig AS VARCHAR), bron
-FROM werk.verdeelsleutel WHERE jaar = $jaar
+SELECT jaar, 'verdeelsleutel_voorlopig', CAST(voorlopig AS VARCHAR), bron
+FROM meting.verdeelsleutel WHERE jaar IN (SELECT jaar FROM werk.meetjaren)
 UNION ALL
-SELECT $jaar, 'doelstelling_' || sector, CAST(doelstelling AS VARCHAR), bron
-FROM ref.doelstelling WHERE jaar = $jaar
+SELECT jaar, 'doelstelling_' || sector, CAST(doelstelling AS VARCHAR), bron
+FROM ref.doelstelling WHERE jaar IN (SELECT jaar FROM werk.meetjaren)
 UNION ALL
-SELECT $jaar, naam, waarde, bron FROM ref.parameters
-WHERE naam IN ('uren_per_baan_per_week', 'afsluitdatum_maand_dag', 'meetperiode_begin_maand_dag',
-               'meetperiode_einde_maand_dag', 'nulmeting_jaar', 'sectorfonds_drempel')
+SELECT m.jaar, p.naam, p.waarde, p.bron
+FROM werk.meetjaren AS m CROSS JOIN ref.parameters AS p
+WHERE p.naam IN ('uren_per_baan_per_week', 'afsluitdatum_maand_dag', 'meetperiode_begin_maand_dag',
+                 'meetperiode_einde_maand_dag', 'nulmeting_jaar', 'sectorfonds_drempel')
 UNION ALL
-SELECT $jaar, 'afsluitdatum_toegepast', CAST($afsluitdatum AS VARCHAR),
-       'ref.parameters afsluitdatum_maand_dag of expliciet opgegeven bij de run'
+SELECT jaar, 'afsluitdatum_toegepast', CAST(afsluitdatum AS VARCHAR),
+       CASE WHEN afsluitdatum_opgegeven THEN 'expliciet opgegeven bij de run'
+            ELSE 'ref.parameters afsluitdatum_maand_dag' END
+FROM werk.meetjaren
 UNION ALL
-SELECT $jaar, 'meetvenster', CAST($venster_begin AS VARCHAR) || ' t/m ' || CAST($venster_einde AS VARCHAR),
+SELECT jaar, 'meetvenster', CAST(venster_begin AS VARCHAR) || ' t/m ' || CAST(venster_einde AS VARCHAR),
        'ref.parameters meetperiode_*'
+FROM werk.meetjaren
 UNION ALL
-SELECT $jaar, 'caa_vorm_regel_' || volgorde,
-       concat_ws(' ', 'caa=' || code_aard_arbeidsverhouding, 'risicogroep=' || sector_risicogroep,
-                 'sw=' || sw_bedrijf, '->', vorm, inleen_soort), bron
-FROM ref.caa_vorm
+SELECT m.jaar, 'caa_vorm_regel_' || c.volgorde,
+       concat_ws(' ', 'caa=' || c.code_aard_arbeidsverhouding, 'risicogroep=' || c.sector_risicogroep,
+                 'sw=' || c.sw_bedrijf, '->', c.vorm, c.inleen_soort), c.bron
+FROM werk.meetjaren AS m CROSS JOIN ref.caa_vorm AS c
 UNION ALL
-SELECT $jaar, 'grondslag_' || grondslag, CAST(telt_mee AS VARCHAR), bron FROM ref.grondslag;
-
-DELETE FROM audit.invoerbestanden WHERE jaar = $jaar;
-INSERT INTO audit.invoerbestanden
-SELECT $jaar, extract, bron_bestand, formaat, sha256, bytes, rijen_gelezen FROM ingest.bestanden;
+SELECT m.jaar, 'grondslag_' || g.grondslag, CAST(g.telt_mee AS VARCHAR), g.bron
+FROM werk.meetjaren AS m CROSS JOIN ref.grondslag AS g;

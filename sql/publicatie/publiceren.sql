@@ -1,43 +1,84 @@
--- Publication of measurement year $jaar into the analyst-facing warehouse file.
--- Runs on a copy of the published file with the working database attached read-only as werk_db;
--- the copy replaces the published file only after this script succeeded (pipeline/publicatie).
--- Other years already published stay as they were. The quality tables describe the delivery the
--- year was measured from. Never a raw BSN: the working database holds only pseudonyms.
--- Parameters: $jaar.
+-- Publication of the run's years ($jaren) into the analyst-facing warehouse file.
+-- Runs in a new file (the staging copy, pipeline/publicatie/publish.py) with three databases
+-- attached: `werk_db` (the working database, read-only), `oud` (the tables of the published file as
+-- it is now: empty tables when there is none) and the new file as the default catalog. Every
+-- published table gets the run's years from the working database and every other year from the
+-- old file, so the new file holds the complete new state of every year of the run and exactly the
+-- old rows of the years the run did not measure. The quality tables describe the delivery of this
+-- run. Never a raw BSN: the working database holds only pseudonyms.
+-- Parameters: $jaren.
 CREATE SCHEMA IF NOT EXISTS meting;
 CREATE SCHEMA IF NOT EXISTS kwaliteit;
+CREATE SCHEMA IF NOT EXISTS audit;
 
-CREATE TABLE IF NOT EXISTS meting.banen AS SELECT * FROM werk_db.meting.banen LIMIT 0;
-CREATE TABLE IF NOT EXISTS meting.personen AS SELECT * FROM werk_db.meting.personen LIMIT 0;
-CREATE TABLE IF NOT EXISTS meting.realisatie AS SELECT * FROM werk_db.meting.realisatie LIMIT 0;
-CREATE TABLE IF NOT EXISTS meting.verdeelsleutel AS SELECT * FROM werk_db.meting.verdeelsleutel LIMIT 0;
-CREATE TABLE IF NOT EXISTS meting.banen_overheidssector AS SELECT * FROM werk_db.meting.banen_overheidssector LIMIT 0;
-CREATE TABLE IF NOT EXISTS meting.banen_regio AS SELECT * FROM werk_db.meting.banen_regio LIMIT 0;
+CREATE TABLE meting.banen AS
+SELECT * FROM werk_db.meting.banen WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.meting.banen WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, sector, vorm;
 
-DELETE FROM meting.banen WHERE jaar = $jaar;
-INSERT INTO meting.banen
-SELECT * FROM werk_db.meting.banen WHERE jaar = $jaar ORDER BY sector, vorm;
+CREATE TABLE meting.personen AS
+SELECT * FROM werk_db.meting.personen WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.meting.personen WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar;
 
-DELETE FROM meting.personen WHERE jaar = $jaar;
-INSERT INTO meting.personen SELECT * FROM werk_db.meting.personen WHERE jaar = $jaar;
+CREATE TABLE meting.realisatie AS
+SELECT * FROM werk_db.meting.realisatie WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.meting.realisatie WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, sector;
 
-DELETE FROM meting.realisatie WHERE jaar = $jaar;
-INSERT INTO meting.realisatie
-SELECT * FROM werk_db.meting.realisatie WHERE jaar = $jaar ORDER BY sector;
+CREATE TABLE meting.verdeelsleutel AS
+SELECT * FROM werk_db.meting.verdeelsleutel WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.meting.verdeelsleutel WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar;
 
-DELETE FROM meting.verdeelsleutel WHERE jaar = $jaar;
-INSERT INTO meting.verdeelsleutel SELECT * FROM werk_db.meting.verdeelsleutel WHERE jaar = $jaar;
+CREATE TABLE meting.banen_overheidssector AS
+SELECT * FROM werk_db.meting.banen_overheidssector WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.meting.banen_overheidssector WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, overheidssector;
 
-DELETE FROM meting.banen_overheidssector WHERE jaar = $jaar;
-INSERT INTO meting.banen_overheidssector
-SELECT * FROM werk_db.meting.banen_overheidssector WHERE jaar = $jaar ORDER BY overheidssector;
+CREATE TABLE meting.banen_regio AS
+SELECT * FROM werk_db.meting.banen_regio WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.meting.banen_regio WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, indeling, arbeidsmarktregio, sector, vorm;
 
-DELETE FROM meting.banen_regio WHERE jaar = $jaar;
-INSERT INTO meting.banen_regio
-SELECT * FROM werk_db.meting.banen_regio WHERE jaar = $jaar ORDER BY indeling, arbeidsmarktregio, sector, vorm;
+CREATE TABLE audit.runs AS
+SELECT * FROM werk_db.audit.runs WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.audit.runs WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar;
 
-CREATE OR REPLACE TABLE kwaliteit.quarantaine AS
+CREATE TABLE audit.invoerbestanden AS
+SELECT * FROM werk_db.audit.invoerbestanden WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.audit.invoerbestanden WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, bron_bestand;
+
+CREATE TABLE audit.referentiewaarden AS
+SELECT * FROM werk_db.audit.referentiewaarden WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.audit.referentiewaarden WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, naam;
+
+CREATE TABLE audit.grootboek AS
+SELECT * FROM werk_db.audit.grootboek WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.audit.grootboek WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, volgorde, deel;
+
+CREATE TABLE audit.bijdragen AS
+SELECT * FROM werk_db.audit.bijdragen WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.audit.bijdragen WHERE NOT list_contains($jaren, jaar);
+
+-- The fingerprint of the pseudonym key of every pseudonym in this file (never the key itself).
+CREATE TABLE audit.sleutel AS SELECT * FROM werk_db.werk.sleutel;
+
+CREATE TABLE kwaliteit.quarantaine AS
 SELECT * FROM werk_db.kwaliteit.quarantaine ORDER BY bron_bestand, regelnummer;
 
-CREATE OR REPLACE TABLE kwaliteit.bestanden AS
+CREATE TABLE kwaliteit.bestanden AS
 SELECT * FROM werk_db.kwaliteit.bestanden ORDER BY bron_bestand;
+
+-- The drill-down view auditors use: per published cell, each employer and pseudonymised person
+-- with their December hours and banen; SUM(banen) over a cell equals meting.banen.banen.
+CREATE OR REPLACE VIEW audit.herleiding AS
+SELECT jaar, sector, vorm, loonheffingennummer, persoon_id,
+       count(*) AS records, sum(uren) AS uren, sum(banen) AS banen
+FROM audit.bijdragen
+GROUP BY ALL
+ORDER BY jaar, sector, vorm, loonheffingennummer, persoon_id;

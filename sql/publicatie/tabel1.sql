@@ -1,6 +1,8 @@
 -- meting.tabel1 — Table 1 of the Kamerbrief, per measured year, as it is printed:
 -- extra banen against the nulmeting by vorm (rows) and sector (columns), the target, the levels
--- (banen in Y and in the nulmeting) and the change against the previous measured year Y−1.
+-- (banen in Y and in the nulmeting) and the change against year Y−1 (the line says which year;
+-- when Y−1 is not in this file the line is empty and `toelichting` says why — never a silent
+-- comparison with another year).
 -- Each cell is rounded on its own, half away from zero (METHOD R8), from the unrounded cells of
 -- meting.banen; a total is the rounded sum of unrounded cells, so it can differ by 1 from the
 -- sum of its rounded parts, exactly as in the published tables.
@@ -24,10 +26,9 @@ regels AS (
     UNION ALL
     SELECT jaar, 6, 'banen in de nulmeting', sector, banen_nulmeting FROM cellen
     UNION ALL
-    SELECT c.jaar, 7, 'verandering t.o.v. vorige meting', c.sector, c.banen - p.banen
+    SELECT c.jaar, 7, 'verandering t.o.v. meting ' || (c.jaar - 1), c.sector, c.banen - p.banen
     FROM cellen AS c
-    JOIN cellen AS p ON p.vorm = c.vorm AND p.sector = c.sector
-     AND p.jaar = (SELECT max(jaar) FROM meting.banen WHERE jaar < c.jaar)
+    LEFT JOIN cellen AS p ON p.vorm = c.vorm AND p.sector = c.sector AND p.jaar = c.jaar - 1
 )
 SELECT
     r.jaar,
@@ -36,7 +37,9 @@ SELECT
     CAST(round(sum(r.waarde) FILTER (WHERE r.sector = 'markt')) AS BIGINT) AS markt,
     CAST(round(sum(r.waarde) FILTER (WHERE r.sector = 'overheid')) AS BIGINT) AS overheid,
     CAST(round(sum(r.waarde)) AS BIGINT) AS totaal,
-    (SELECT bool_or(voorlopig) FROM meting.banen AS b WHERE b.jaar = r.jaar) AS voorlopig
+    (SELECT bool_or(voorlopig) FROM meting.banen AS b WHERE b.jaar = r.jaar) AS voorlopig,
+    CASE WHEN r.volgorde = 7 AND NOT EXISTS (SELECT 1 FROM meting.banen AS b WHERE b.jaar = r.jaar - 1)
+         THEN 'geen meting van ' || (r.jaar - 1) || ' in dit bestand' END AS toelichting
 FROM regels AS r
 GROUP BY r.jaar, r.volgorde, r.regel
 ORDER BY r.jaar, r.volgorde;

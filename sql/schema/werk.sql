@@ -52,7 +52,15 @@ CREATE OR REPLACE VIEW staging.werkgevers AS
 CREATE OR REPLACE VIEW staging.doelgroepregister AS
     SELECT * EXCLUDE (regel, kolom, waarde, melding) FROM ingest.doelgroepregister WHERE regel IS NULL;
 
--- Per-year intermediate results of the measurement (one partition = one jaar).
+-- The years of the current run with their parameters (written by sql/meting/meetjaren.sql).
+CREATE TABLE IF NOT EXISTS werk.meetjaren (
+    jaar INTEGER, nulmeting_jaar INTEGER, venster_begin DATE, venster_einde DATE, afsluitdatum DATE,
+    afsluitdatum_opgegeven BOOLEAN, voorlopig_aandeel_markt DOUBLE, sectorfonds_drempel DOUBLE,
+    uren_per_baan_per_week DOUBLE
+);
+
+-- Per-year intermediate results of the measurement (one Dagster partition = one jaar; every step
+-- replaces the rows of the run's years).
 CREATE TABLE IF NOT EXISTS werk.definitieve_versies (
     jaar INTEGER, bron_bestand VARCHAR, regelnummer BIGINT, persoon_id VARCHAR,
     loonheffingennummer VARCHAR, ikv_id VARCHAR, tijdvak_begin DATE, tijdvak_einde DATE,
@@ -90,9 +98,6 @@ CREATE TABLE IF NOT EXISTS werk.telbare_uren (
     loonheffingennummer VARCHAR, ikv_id VARCHAR, tijdvak_begin DATE,
     vorm VARCHAR, inleen_soort VARCHAR, sector VARCHAR, overheidssector VARCHAR,
     werkgever_regio VARCHAR, uren_venster DECIMAL(38, 10)
-);
-CREATE TABLE IF NOT EXISTS werk.verdeelsleutel (
-    jaar INTEGER, aandeel_markt DOUBLE, aandeel_overheid DOUBLE, voorlopig BOOLEAN, bron VARCHAR
 );
 CREATE TABLE IF NOT EXISTS werk.uren_per_cel (
     jaar INTEGER, sector VARCHAR, vorm VARCHAR, uren DOUBLE, voorlopig BOOLEAN
@@ -147,6 +152,10 @@ CREATE OR REPLACE VIEW kwaliteit.bestanden AS
               UNION ALL SELECT bron_bestand, regel FROM ingest.doelgroepregister)
         GROUP BY bron_bestand
     ) AS a USING (bron_bestand);
+
+-- The fingerprint of the pseudonym key the working database's pseudonyms were made with
+-- (pipeline/resources.py key_fingerprint; never the key). Published as audit.sleutel.
+CREATE TABLE IF NOT EXISTS werk.sleutel (vingerafdruk VARCHAR, algoritme VARCHAR);
 
 -- Audit record per measured year (METHOD outputs traced to inputs, rules and code).
 -- The run that measured the year: Dagster run id, times, package versions, git commit, SQL hashes.

@@ -1,0 +1,45 @@
+-- The shared definitions of the rulebook (METHOD): every predicate or formula that more than one
+-- step uses is stated here once, as a macro or a view, under the rule it belongs to. The R8 divisor
+-- and the ingestion helpers (elfproef, pseudonym, field cleaning) are in sql/schema/macros.sql.
+
+-- A date from a year and a reference parameter 'MM-DD' (meetperiode_*, afsluitdatum_maand_dag).
+CREATE OR REPLACE MACRO maand_dag(jaar, md) AS
+    make_date(jaar, CAST(split_part(md, '-', 1) AS INTEGER), CAST(split_part(md, '-', 2) AS INTEGER));
+
+-- macro: telbare_registratie
+-- reads: ref.grondslag
+-- METHOD R4: a registration counts for the banenafspraak when its grondslag counts
+-- (ref.grondslag.telt_mee) and it lasts more than one day (datum_einde = datum_ingang is ignored;
+-- an open datum_einde means still registered). Used by R4, R10 and the §4 residence region.
+CREATE OR REPLACE MACRO telbare_registratie(grondslag_code, datum_ingang, datum_einde) AS (
+    (datum_einde IS NULL OR datum_einde > datum_ingang)
+    AND grondslag_code IN (SELECT g.grondslag FROM ref.grondslag AS g WHERE g.telt_mee)
+);
+
+-- METHOD R4: a registration [datum_ingang, datum_einde] (open end = still registered) overlaps the
+-- period [begin, einde] on at least one day. Valid on a date d: overlapt(ingang, einde, d, d).
+CREATE OR REPLACE MACRO overlapt(datum_ingang, datum_einde, begin, einde) AS (
+    datum_ingang <= einde AND coalesce(datum_einde, DATE '9999-12-31') >= begin
+);
+
+-- view: werk.toegerekende_uren
+-- reads: werk.telbare_uren, meting.verdeelsleutel
+-- METHOD R7: the hours of every counted record attributed to the cells of Table 1. A formal
+-- record counts wholly at its employer's sector (R6, aandeel 1); an inleen record counts in both
+-- sectors, each with the year's share of the verdeelsleutel (meting.verdeelsleutel). Cells sum
+-- the exact DECIMAL uren_venster first and multiply by the (per cell constant) aandeel after.
+-- Used by the cells (R7), the drill-down (audit.bijdragen) and the regional breakdown (§4).
+CREATE OR REPLACE VIEW werk.toegerekende_uren AS
+SELECT t.jaar, t.bron_bestand, t.regelnummer, t.persoon_id, t.loonheffingennummer, t.ikv_id,
+       t.tijdvak_begin, t.vorm, t.inleen_soort, t.sector, t.overheidssector, t.werkgever_regio,
+       t.uren_venster, CAST(1.0 AS DOUBLE) AS aandeel, s.voorlopig
+FROM werk.telbare_uren AS t JOIN meting.verdeelsleutel AS s USING (jaar)
+WHERE t.vorm = 'formeel'
+UNION ALL
+SELECT t.jaar, t.bron_bestand, t.regelnummer, t.persoon_id, t.loonheffingennummer, t.ikv_id,
+       t.tijdvak_begin, t.vorm, t.inleen_soort, d.sector, t.overheidssector, t.werkgever_regio,
+       t.uren_venster, d.aandeel, s.voorlopig
+FROM werk.telbare_uren AS t
+JOIN meting.verdeelsleutel AS s USING (jaar)
+CROSS JOIN LATERAL (VALUES ('markt', s.aandeel_markt), ('overheid', s.aandeel_overheid)) AS d(sector, aandeel)
+WHERE t.vorm = 'inleen';

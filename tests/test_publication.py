@@ -1,0 +1,113 @@
+"""Atomic publication (pipeline/publicatie/publish.py): a run's years are published at once, and
+an interruption at any point leaves either exactly the old file or the complete new state."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.publicatie.publish import POINTS, old_tables, publish_run
+from tests.conftest import write_delivery
+from tests.test_cli import POLIS, REGISTER, WERKGEVERS, banenafspraak
+
+pytestmark = pytest.mark.slow  # runs the pipeline (a Dagster run) end to end
+
+YEARS = [2012, 2021]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _state(path: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {f"{s}.{t}": con.execute(f"SELECT * FROM {s}.{t} ORDER BY ALL").fetchall() for s, t in old_tables()}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> dict[str, Path]:
+    """A published warehouse (old state) and a working database whose rows differ (new state)."""
+    root = tmp_path_factory.mktemp("publicatie")
+    delivery = write_delivery(root / "levering", POLIS, WERKGEVERS, REGISTER)
+    warehouse = root / "w.duckdb"
+    result = banenafspraak("run", "--delivery", str(delivery), "--warehouse", str(warehouse), "--year", "2021")
+    assert result.returncode == 0, result.stderr
+    new_work = root / "nieuw.duckdb"
+    shutil.copyfile(warehouse.with_name("w.duckdb.werk") / "werkruimte.duckdb", new_work)
+    con = duckdb.connect(str(new_work))
+    con.execute("UPDATE meting.banen SET banen = banen + 1, extra_banen = extra_banen + 0.5")
+    con.execute("UPDATE audit.runs SET dagster_run_id = 'nieuwe-run'")
+    con.close()
+    expected = root / "verwacht.duckdb"
+    shutil.copyfile(warehouse, expected)
+    publish_run(new_work, expected, YEARS)
+    return {"old": warehouse, "work": new_work, "expected": expected}
+
+
+def test_publication_replaces_every_year_of_the_run_and_keeps_other_years(published, tmp_path):
+    old, new = _state(published["old"]), _state(published["expected"])
+    assert {row[0] for row in new["meting.banen"]} == set(YEARS)
+    assert new["meting.banen"] != old["meting.banen"]
+    assert {row[1] for row in new["audit.runs"]} == {"nieuwe-run"}
+    # a run of one year leaves the rows of the other year as they were
+    target = tmp_path / "w.duckdb"
+    shutil.copyfile(published["old"], target)
+    publish_run(published["work"], target, [2021])
+    state = _state(target)
+    assert [r for r in state["meting.banen"] if r[0] == 2012] == [r for r in old["meting.banen"] if r[0] == 2012]
+    assert [r for r in state["meting.banen"] if r[0] == 2021] == [r for r in new["meting.banen"] if r[0] == 2021]
+
+
+KILLER = """
+import os, signal, sys
+from pathlib import Path
+from pipeline.publicatie.publish import publish_run
+work, target, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+def at_point(name):
+    if name == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+publish_run(work, target, [2012, 2021], at_point=at_point)
+"""
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_a_kill_at_any_point_of_publication_leaves_the_old_file_or_the_complete_new_state(published, tmp_path, point):
+    target = tmp_path / "w.duckdb"
+    shutil.copyfile(published["old"], target)
+    before = _digest(target)
+    process = subprocess.run([sys.executable, "-c", KILLER, str(published["work"]), str(target), point],
+                             capture_output=True, text=True, timeout=300)
+    assert process.returncode == -9, process.stderr  # killed at that point, not failed
+    if _digest(target) == before:
+        outcome = "oud"
+    else:
+        assert _state(target) == _state(published["expected"])  # complete new state of every year
+        outcome = "nieuw"
+    assert outcome == ("nieuw" if point == "vervangen" else "oud")
+    # the next publication cleans up what the killed one left and succeeds
+    publish_run(published["work"], target, YEARS)
+    assert _state(target) == _state(published["expected"])
+    assert not list(tmp_path.glob(".w.duckdb.*.tmp"))
+
+
+def test_a_failing_publication_leaves_the_file_exactly_as_it_was(published, tmp_path):
+    target = tmp_path / "w.duckdb"
+    shutil.copyfile(published["old"], target)
+    before = _digest(target)
+
+    def fail(con):
+        raise RuntimeError("opzettelijk")
+
+    with pytest.raises(RuntimeError):
+        publish_run(published["work"], target, YEARS, apply_comments=fail)
+    assert _digest(target) == before
+    assert not list(tmp_path.glob(".w.duckdb.*.tmp"))
