@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.demo.generator import DEMO_YEARS, generate_delivery
+from pipeline.demo.delivery import DEMO_YEARS, generate_delivery
 from pipeline.demo.keys import demo_provisional_keys
 from pipeline.paths import REFERENCE_DIR
 from tests.conftest import TEST_KEY

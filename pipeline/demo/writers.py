@@ -1,0 +1,305 @@
+"""The files of a delivery: polis, werkgevers and doelgroepregister in the formats of EXTRACTS.md.
+
+Polis: one file per year in a mix of formats (CSV with a BOM, CSV with reordered columns, CSV with
+short decimals, gzipped CSV, typed Parquet) plus `polis_correcties.csv` with the later versions of
+all years. Werkgevers: one CSV with an extra, unused column. Doelgroepregister: the rows split at
+random over a Parquet and a CSV file. CSV: `;`, decimal comma, J/N, empty = null. Rows are
+shuffled and the planted bad rows are put at random positions; the writers return the rows written
+per file and where each bad row ended up (file and line number) for the bookkeeping.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.demo.dates import OPEN
+from pipeline.demo.employers import Employers
+from pipeline.demo.people import GRONDSLAGEN, People
+from pipeline.demo.polis import YearRows
+from pipeline.demo.reference import Reference
+
+__all__ = [
+    "POLIS_COLUMNS",
+    "REGISTER_COLUMNS",
+    "WERKGEVERS_COLUMNS",
+    "bsn_str",
+    "centi_str",
+    "clear",
+    "polis_files",
+    "write_polis",
+    "write_register",
+    "write_werkgevers",
+]
+
+# per year: (format, options); years not listed alternate parquet / csv
+_POLIS_FORMAT = {
+    2012: ("csv", {"bom": True}),
+    2015: ("parquet", {}),
+    2016: ("csv.gz", {}),
+    2017: ("parquet", {}),
+    2018: ("csv", {"reorder": True}),
+    2019: ("parquet", {}),
+    2020: ("csv.gz", {}),
+    2021: ("parquet", {}),
+    2022: ("csv", {"short_decimals": True}),
+    2023: ("parquet", {}),
+}
+POLIS_COLUMNS = ["bsn", "loonheffingennummer", "ikv_id", "tijdvak_begin", "tijdvak_einde", "verloonde_uren",
+                 "code_aard_arbeidsverhouding", "aanleverdatum", "volgnummer"]
+_POLIS_REORDER = ["ikv_id", "tijdvak_einde", "verloonde_uren", "bsn", "aanleverdatum", "tijdvak_begin",
+                  "loonheffingennummer", "volgnummer", "code_aard_arbeidsverhouding"]
+WERKGEVERS_COLUMNS = ["loonheffingennummer", "naam", "geldig_vanaf", "geldig_tot", "sector_risicogroep",
+                      "overheidswerkgever", "uren_sectorfonds_aandeel", "overheidssector", "sw_bedrijf",
+                      "arbeidsmarktregio"]
+REGISTER_COLUMNS = ["bsn", "grondslag", "datum_ingang", "datum_einde", "woonregio"]
+_REGISTER_REORDER = ["woonregio", "datum_einde", "bsn", "grondslag", "datum_ingang"]
+
+
+def polis_format(year: int) -> tuple[str, dict]:
+    return _POLIS_FORMAT.get(year, ("parquet", {}) if year % 2 else ("csv", {}))
+
+
+def date_str(days: np.ndarray) -> pl.Series:
+    """Dates as YYYY-MM-DD text; the OPEN sentinel becomes null."""
+    d = np.asarray(days, dtype=np.int64)
+    s = pl.Series(np.where(d == OPEN, 0, d).astype(np.int32)).cast(pl.Date).cast(pl.String)
+    return pl.select(pl.when(pl.lit(pl.Series(d == OPEN))).then(None).otherwise(pl.lit(s))).to_series()
+
+
+def date_typed(days: np.ndarray) -> pl.Series:
+    d = np.asarray(days, dtype=np.int64)
+    s = pl.Series(np.where(d == OPEN, 0, d).astype(np.int32)).cast(pl.Date)
+    return pl.select(pl.when(pl.lit(pl.Series(d == OPEN))).then(None).otherwise(pl.lit(s))).to_series()
+
+
+def centi_str(k: np.ndarray, short: bool = False) -> pl.Series:
+    """Centi-hours as decimal-comma text: 1234 -> '12,34', -5 -> '-0,05' (short: '12,3', '12')."""
+    k = np.asarray(k, dtype=np.int64)
+    a = np.abs(k)
+    df = pl.DataFrame({"neg": k < 0, "i": a // 100, "c": a % 100})
+    frac = pl.col("c").cast(pl.String).str.pad_start(2, "0")
+    if short:
+        frac_expr = (
+            pl.when(pl.col("c") == 0).then(pl.lit(""))
+            .when(pl.col("c") % 10 == 0).then(pl.lit(",") + frac.str.slice(0, 1))
+            .otherwise(pl.lit(",") + frac)
+        )
+    else:
+        frac_expr = pl.lit(",") + frac
+    return df.select(
+        (pl.when(pl.col("neg")).then(pl.lit("-")).otherwise(pl.lit("")) + pl.col("i").cast(pl.String) + frac_expr)
+        .alias("v")
+    ).to_series()
+
+
+def share_str(hundredths: np.ndarray) -> pl.Series:
+    return centi_str(hundredths)
+
+
+def write_csv(df: pl.DataFrame, path: Path, bom: bool = False, gz: bool = False) -> None:
+    text = df.write_csv(separator=";", include_bom=bom, null_value="", line_terminator="\n")
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if bom and not data.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data
+    if gz:
+        data = gzip.compress(data, compresslevel=6, mtime=0)
+    path.write_bytes(data)
+
+
+def write_parquet(df: pl.DataFrame, path: Path, schema: pa.Schema) -> None:
+    table = df.to_arrow().cast(schema)
+    pq.write_table(table, path, compression="zstd", row_group_size=1 << 20)
+
+
+_POLIS_SCHEMA = pa.schema([
+    ("bsn", pa.string()), ("loonheffingennummer", pa.string()), ("ikv_id", pa.string()),
+    ("tijdvak_begin", pa.date32()), ("tijdvak_einde", pa.date32()), ("verloonde_uren", pa.float64()),
+    ("code_aard_arbeidsverhouding", pa.int32()), ("aanleverdatum", pa.date32()), ("volgnummer", pa.int32()),
+])
+_REGISTER_SCHEMA = pa.schema([
+    ("bsn", pa.string()), ("grondslag", pa.string()), ("datum_ingang", pa.date32()),
+    ("datum_einde", pa.date32()), ("woonregio", pa.string()),
+])
+
+
+def bsn_str(bsn: np.ndarray) -> pl.Series:
+    return pl.Series(np.asarray(bsn, dtype=np.int64)).cast(pl.String).str.pad_start(9, "0")
+
+
+def amr_str(region: np.ndarray) -> pl.Series:
+    return "AMR" + pl.Series(np.asarray(region, dtype=np.int64)).cast(pl.String).str.pad_start(2, "0")
+
+
+def insert_rows(rng, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Order for n normal rows followed by m bad rows, with the bad rows at random positions.
+    Returns (gather index, 0-based positions of the bad rows)."""
+    if m == 0:
+        return np.arange(n), np.zeros(0, dtype=np.int64)
+    pos = np.sort(rng.choice(n + m, size=m, replace=False))
+    order = np.empty(n + m, dtype=np.int64)
+    is_bad = np.zeros(n + m, dtype=bool)
+    is_bad[pos] = True
+    order[is_bad] = n + np.arange(m)
+    order[~is_bad] = np.arange(n)
+    return order, pos
+
+
+def clear(folder: Path) -> None:
+    """Create `folder`, removing the data files a previous delivery left in it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for p in folder.iterdir():
+        if p.is_file() and p.name.endswith((".csv", ".csv.gz", ".parquet")):
+            p.unlink()
+
+
+def polis_files(years: Sequence[int]) -> list[dict]:
+    """The polis files of a delivery: one per year (in its format) and the corrections file."""
+    files = []
+    for y in years:
+        fmt, opts = polis_format(y)
+        files.append({"name": f"polis/polis_{y}.{fmt}", "format": fmt, "opts": opts, "year": y})
+    files.append({"name": "polis/polis_correcties.csv", "format": "csv", "opts": {}, "year": None})
+    return files
+
+
+def write_polis(out_dir: Path, files: list[dict], yr: dict[int, YearRows], years: Sequence[int],
+                polis_bad: dict, bsn_s: pl.Series, lhnr_s: pl.Series, wrng: np.random.Generator,
+                row_counts: dict, bad_list: list) -> None:
+    """Write the polis files: the year's first versions in its file, later versions in the
+    corrections file, shuffled, with the bad rows of `polis_bad` at random positions."""
+    for f in files:
+        if f["year"] is not None:
+            parts = [(yr[f["year"]], yr[f["year"]].in_year_file)]
+        else:
+            parts = [(yr[y], ~yr[y].in_year_file) for y in years]
+        sel = {name: np.concatenate([getattr(r, name)[m] for r, m in parts])
+               for name in ("person", "emp", "ikv", "caa", "tb", "te", "uren", "aanl", "vol")}
+        n = len(sel["tb"])
+        perm = wrng.permutation(n)
+        sel = {k: v[perm] for k, v in sel.items()}
+        bads = polis_bad.get(f["name"], [])
+        order, pos = insert_rows(wrng, n, len(bads))
+        is_csv = f["format"] != "parquet"
+        if is_csv:
+            df = pl.DataFrame({
+                "bsn": bsn_s.gather(sel["person"]),
+                "loonheffingennummer": lhnr_s.gather(sel["emp"]),
+                "ikv_id": pl.Series(sel["ikv"]).cast(pl.String),
+                "tijdvak_begin": date_str(sel["tb"]),
+                "tijdvak_einde": date_str(sel["te"]),
+                "verloonde_uren": centi_str(sel["uren"], short=f["opts"].get("short_decimals", False)),
+                "code_aard_arbeidsverhouding": pl.Series(sel["caa"]).cast(pl.String),
+                "aanleverdatum": date_str(sel["aanl"]),
+                "volgnummer": pl.Series(sel["vol"]).cast(pl.String),
+            })
+            if bads:
+                df = pl.concat([df, pl.DataFrame([b["row"] for b in bads], schema={c: pl.String for c in POLIS_COLUMNS})])
+                df = df[order]
+            if f["opts"].get("reorder"):
+                df = df.select(_POLIS_REORDER)
+            write_csv(df, out_dir / f["name"], bom=f["opts"].get("bom", False), gz=f["format"] == "csv.gz")
+            line_of = pos + 2
+        else:
+            df = pl.DataFrame({
+                "bsn": bsn_s.gather(sel["person"]),
+                "loonheffingennummer": lhnr_s.gather(sel["emp"]),
+                "ikv_id": pl.Series(sel["ikv"]).cast(pl.String),
+                "tijdvak_begin": date_typed(sel["tb"]),
+                "tijdvak_einde": date_typed(sel["te"]),
+                "verloonde_uren": pl.Series(sel["uren"] / 100.0),
+                "code_aard_arbeidsverhouding": pl.Series(sel["caa"].astype(np.int32)),
+                "aanleverdatum": date_typed(sel["aanl"]),
+                "volgnummer": pl.Series(sel["vol"].astype(np.int32)),
+            })
+            if bads:
+                typed = pl.DataFrame([b["row"] for b in bads], schema={c: pl.String for c in POLIS_COLUMNS}).select(
+                    pl.col("bsn"), pl.col("loonheffingennummer"), pl.col("ikv_id"),
+                    pl.col("tijdvak_begin").str.to_date("%Y-%m-%d"), pl.col("tijdvak_einde").str.to_date("%Y-%m-%d"),
+                    pl.col("verloonde_uren").str.replace(",", ".", literal=True).cast(pl.Float64),
+                    pl.col("code_aard_arbeidsverhouding").cast(pl.Int32),
+                    pl.col("aanleverdatum").str.to_date("%Y-%m-%d"), pl.col("volgnummer").cast(pl.Int32),
+                )
+                df = pl.concat([df, typed])[order]
+            write_parquet(df, out_dir / f["name"], _POLIS_SCHEMA)
+            line_of = pos + 1
+        row_counts["polis"][f["name"]] = df.height
+        for b, line in zip(bads, line_of.tolist()):
+            bad_list.append({"extract": "polis", "bron_bestand": f["name"], "regelnummer": int(line),
+                             "regel": b["regel"], "kolom": b["kolom"], "waarde": b["waarde"]})
+
+
+def write_werkgevers(out_dir: Path, emp: Employers, ref: Reference, lhnr_s: pl.Series, wg_bads: list,
+                     wrng: np.random.Generator, row_counts: dict, bad_list: list) -> None:
+    """Write werkgevers/werkgevers.csv: every register version, with an extra column (kvk_nummer)."""
+    v = emp
+    wg = pl.DataFrame({
+        "loonheffingennummer": lhnr_s.gather(v.v_emp),
+        "naam": pl.Series(v.v_naam, dtype=pl.String),
+        "geldig_vanaf": date_str(v.v_from),
+        "geldig_tot": date_str(v.v_to),
+        "sector_risicogroep": pl.Series(v.v_srg).cast(pl.String),
+        "overheidswerkgever": pl.Series(np.where(v.v_owg, "J", "N")),
+        "uren_sectorfonds_aandeel": share_str(v.v_aandeel),
+        "overheidssector": pl.Series(list(ref.overheidssectoren), dtype=pl.String).gather(np.maximum(v.v_osec, 0))
+        .zip_with(pl.Series(v.v_osec >= 0), pl.Series([None] * len(v.v_osec), dtype=pl.String)),
+        "sw_bedrijf": pl.Series(np.where(v.v_sw, "J", "N")),
+        "arbeidsmarktregio": amr_str(v.region[v.v_emp]),
+        "kvk_nummer": pl.Series(v.kvk[v.v_emp], dtype=pl.String),
+    })
+    wg = wg.sort("loonheffingennummer", "geldig_vanaf", maintain_order=True)
+    order, pos = insert_rows(wrng, wg.height, len(wg_bads))
+    if wg_bads:
+        wg = pl.concat([wg, pl.DataFrame([b["row"] for b in wg_bads], schema={c: pl.String for c in wg.columns})])[order]
+    write_csv(wg, out_dir / "werkgevers" / "werkgevers.csv")
+    row_counts["werkgevers"]["werkgevers/werkgevers.csv"] = wg.height
+    for b, p in zip(wg_bads, pos.tolist()):
+        bad_list.append({"extract": "werkgevers", "bron_bestand": "werkgevers/werkgevers.csv", "regelnummer": p + 2,
+                         "regel": b["regel"], "kolom": b["kolom"], "waarde": b["waarde"]})
+
+
+def write_register(out_dir: Path, people: People, bsn_s: pl.Series, reg_bad: dict, wrng: np.random.Generator,
+                   row_counts: dict, bad_list: list) -> None:
+    """Write the doelgroepregister: its rows split at random over a Parquet and a CSV file."""
+    nreg = len(people.reg_person)
+    rperm = wrng.permutation(nreg)
+    in_first = wrng.random(nreg) < 0.6
+    for part, name, fmt in (("deel1", "doelgroepregister/doelgroepregister_deel1.parquet", "parquet"),
+                            ("deel2", "doelgroepregister/doelgroepregister_deel2.csv", "csv")):
+        ix = rperm[in_first[rperm]] if part == "deel1" else rperm[~in_first[rperm]]
+        bads = reg_bad[part]
+        order, pos = insert_rows(wrng, len(ix), len(bads))
+        gr = pl.Series(list(GRONDSLAGEN), dtype=pl.String).gather(people.reg_grondslag[ix])
+        base = {
+            "bsn": bsn_s.gather(people.reg_person[ix]),
+            "grondslag": gr,
+            "woonregio": amr_str(people.woonregio[people.reg_person[ix]]),
+        }
+        bad_df = pl.DataFrame([b["row"] for b in bads], schema={c: pl.String for c in REGISTER_COLUMNS})
+        if fmt == "parquet":
+            df = pl.DataFrame({**base, "datum_ingang": date_typed(people.reg_ingang[ix]),
+                               "datum_einde": date_typed(people.reg_einde[ix])}).select(REGISTER_COLUMNS)
+            if bads:
+                bad_df = bad_df.with_columns(pl.col("datum_ingang").str.to_date("%Y-%m-%d"),
+                                             pl.col("datum_einde").str.to_date("%Y-%m-%d"))
+                df = pl.concat([df, bad_df])[order]
+            write_parquet(df, out_dir / name, _REGISTER_SCHEMA)
+            lines = pos + 1
+        else:
+            df = pl.DataFrame({**base, "datum_ingang": date_str(people.reg_ingang[ix]),
+                               "datum_einde": date_str(people.reg_einde[ix])}).select(REGISTER_COLUMNS)
+            if bads:
+                df = pl.concat([df, bad_df])[order]
+            write_csv(df.select(_REGISTER_REORDER), out_dir / name)
+            lines = pos + 2
+        row_counts["doelgroepregister"][name] = df.height
+        for b, line in zip(bads, lines.tolist()):
+            bad_list.append({"extract": "doelgroepregister", "bron_bestand": name, "regelnummer": int(line),
+                             "regel": b["regel"], "kolom": b["kolom"], "waarde": b["waarde"]})
+
