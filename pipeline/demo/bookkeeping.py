@@ -17,6 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
+from pipeline.demo.arrays import distinct, lexsort_int
 from pipeline.demo.dates import day, december_hours, year_of
 from pipeline.demo.employers import Employers, cells, effective
 from pipeline.demo.people import People, counting_mask, member_in_period
@@ -86,7 +87,7 @@ def oracle(rows: dict, people: People, emp: Employers, ref: Reference, years: Se
     ok = aanl <= cutoffs[year - 1960]
     # R1: per (employer, ikv, tijdvak_begin) the latest aanleverdatum <= cut-off, then volgnummer
     idx = np.flatnonzero(ok)
-    idx = idx[np.lexsort((vol[idx], aanl[idx], tb[idx], job[idx]))]
+    idx = idx[lexsort_int((vol[idx], aanl[idx], tb[idx], job[idx]))]
     last = np.ones(len(idx), dtype=bool)
     last[:-1] = (job[idx][1:] != job[idx][:-1]) | (tb[idx][1:] != tb[idx][:-1])
     tie = ~last[:-1] & (aanl[idx][1:] == aanl[idx][:-1]) & (vol[idx][1:] == vol[idx][:-1]) & last[1:]
@@ -106,8 +107,8 @@ def oracle(rows: dict, people: People, emp: Employers, ref: Reference, years: Se
         counted = member & (cell != EXCL)
         result["uren"][y] = {CELLS[c]: float(np.sum(h[counted & (cell == c)])) for c in (FM, FO, INL)}
         assert (h[counted] >= 0).all()
-        result["werkzame_personen"][y] = int(len(np.unique(person[f][counted & (h > 0)])))  # R10
+        result["werkzame_personen"][y] = len(distinct(person[f][counted & (h > 0)], people.n))  # R10
         dec31 = day(y, 12, 31)
         valid = reg_ok & (people.reg_ingang <= dec31) & (people.reg_einde >= dec31)
-        result["doelgroep_omvang"][y] = int(len(np.unique(people.reg_person[valid])))
+        result["doelgroep_omvang"][y] = len(distinct(people.reg_person[valid], people.n))
     return result

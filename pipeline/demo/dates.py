@@ -38,8 +38,16 @@ def jan1(years: np.ndarray) -> np.ndarray:
     return _JAN1[np.asarray(years, dtype=np.int64) - 1960]
 
 
+_YEAR_OF_DAY = np.repeat(np.arange(1960, 2040, dtype=np.int64), np.diff(_JAN1))  # 1960-01-01 .. 2039-12-31
+
+
 def year_of(days: np.ndarray) -> np.ndarray:
-    return np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    """The calendar year of each day (a table look-up within 1960-2039)."""
+    d = np.asarray(days, dtype=np.int64)
+    i = d - _JAN1[0]
+    if d.size and i.min() >= 0 and i.max() < len(_YEAR_OF_DAY):
+        return _YEAR_OF_DAY[i]
+    return d.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
 
 
 def rand_day(rng: np.random.Generator, lo, hi) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.demo.arrays import distinct
 from pipeline.demo.dates import day
 from pipeline.demo.employers import GOV, MKT, PAY, PRIV, SW, UITZ, Employers, effective
 from pipeline.demo.people import People, member_in_period
@@ -117,7 +118,7 @@ def fit_working_persons(rng, year: int, target: int, people: People, person: np.
         return ok
 
     ok = counting_jobs(person)
-    working = np.unique(person[ok])
+    working = distinct(person[ok], people.n)
     d = len(working) - target
     if d == 0:
         return person
@@ -145,7 +146,7 @@ def fit_working_persons(rng, year: int, target: int, people: People, person: np.
         pool = np.flatnonzero(full & ~has_job)
         d = min(d, len(movable), len(pool))
         new[rng.choice(movable, size=d, replace=False)] = rng.choice(pool, size=d, replace=False)
-    got = len(np.unique(new[counting_jobs(new)]))
+    got = len(distinct(new[counting_jobs(new)], people.n))
     assert got == len(working) + (d if len(working) < target else -d), "person fit did not move as planned"
     return new
 

@@ -251,8 +251,9 @@ def _pad_counting(person, grondslag, ingang, einde, n_persons, ref):
     k = max(1, int(counts.max()) if len(counts) else 1)
     start = np.concatenate([[0], np.cumsum(counts)[:-1]])
     rank = np.arange(len(p)) - start[p]
-    ing = np.full((n_persons, k), np.iinfo(np.int64).max, dtype=np.int64)
-    end = np.full((n_persons, k), np.iinfo(np.int64).min, dtype=np.int64)
+    # int32 (days fit): half the memory traffic of the [person, k] gathers in member_in_period
+    ing = np.full((n_persons, k), np.iinfo(np.int32).max, dtype=np.int32)
+    end = np.full((n_persons, k), np.iinfo(np.int32).min, dtype=np.int32)
     ing[p, rank] = i
     end[p, rank] = e
     return ing, end
