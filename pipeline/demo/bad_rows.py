@@ -55,8 +55,8 @@ def polis_bad_rows(rng, years, yr: dict, people, emp, ikv_next: dict, polis_file
     for n, (rule, col, f) in enumerate(assignments):
         y = f["year"] if f["year"] is not None else years[n % len(years)]
         r = yr[y]
-        avail = [t for t in r.templates if int(t) not in used_templates[y]]
-        t = int(avail[int(rng.integers(0, min(len(avail), 50)))]) if avail else int(r.templates[0])
+        avail = r.templates[~np.isin(r.templates, list(used_templates[y]))]  # in order, unused
+        t = int(avail[int(rng.integers(0, min(len(avail), 50)))]) if len(avail) else int(r.templates[0])
         used_templates[y].add(t)
         e = int(r.emp[t])
         row = {

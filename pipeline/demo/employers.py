@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 MKT, UITZ, PAY, GOV, PRIV, SW = range(6)  # employer kinds
+_FORMEEL = -1  # R5 vorm 'formeel': the cell follows from R6 (FM or FO)
+_VORM_CELL = {"inleen": INL, "uitgesloten": EXCL}
 MONTH, FOURWEEK, WEEK = range(3)  # payroll period kinds
 _MARKET_SECTORS = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 16, 17, 18, 19, 20, 22, 23, 24, 26,
                             28, 29, 30, 31, 32, 33, 34, 35, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48,
@@ -279,7 +281,7 @@ def cells(caa: np.ndarray, version: np.ndarray, emp: Employers, ref: Reference) 
     """R5 (first matching rule of caa_vorm.csv) and R6 (sector) -> cell code FM/FO/INL/EXCL."""
     srg = emp.v_srg[version]
     sw = emp.v_sw[version]
-    vorm = np.full(len(caa), "", dtype=object)
+    cell = np.full(len(caa), _FORMEEL, dtype=np.int64)
     done = np.zeros(len(caa), dtype=bool)
     for rule in ref.caa_rules:
         m = ~done
@@ -289,12 +291,8 @@ def cells(caa: np.ndarray, version: np.ndarray, emp: Employers, ref: Reference) 
             m &= srg == rule.srg
         if rule.sw is not None:
             m &= sw == rule.sw
-        vorm[m] = rule.cell_vorm
+        cell[m] = _VORM_CELL.get(rule.cell_vorm, _FORMEEL)
         done |= m
     assert done.all(), "caa_vorm.csv has no catch-all rule"
     overheid = emp.v_owg[version] & (emp.v_aandeel[version] / 100.0 < ref.sectorfonds_drempel)
-    return np.select(
-        [vorm == "inleen", vorm == "uitgesloten", overheid],
-        [INL, EXCL, FO],
-        FM,
-    ).astype(np.int64)
+    return np.where(cell == _FORMEEL, np.where(overheid, FO, FM), cell).astype(np.int64)

@@ -122,7 +122,7 @@ def fit_working_persons(rng, year: int, target: int, people: People, person: np.
     d = len(working) - target
     if d == 0:
         return person
-    full = ((people.cnt_ing <= day(year, 11, 1)) & (people.cnt_end >= day(year, 12, 31))).any(axis=1)
+    full = ((people.cnt_ing <= day(year, 11, 1)) & (people.cnt_end >= day(year, 12, 31))).any(axis=0)
     new = person.copy()
     if d > 0:
         d = min(d, len(working) - 1)

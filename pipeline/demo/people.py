@@ -103,9 +103,10 @@ class People:
     reg_grondslag: np.ndarray  # index into GRONDSLAGEN
     reg_ingang: np.ndarray
     reg_einde: np.ndarray  # OPEN = null
-    # padded counting registrations (telt_mee, not one day): [person, k]
+    # counting registrations (telt_mee, not one day), padded: [k, person] (row c: each person's c-th)
     cnt_ing: np.ndarray = None
     cnt_end: np.ndarray = None
+    cnt_n: np.ndarray = None  # number of counting registrations per person
 
     @property
     def n(self) -> int:
@@ -230,7 +231,7 @@ def make_people(rng: np.random.Generator, s: float, ref: Reference) -> People:
         reg_ingang=np.concatenate(ri), reg_einde=np.concatenate(re_),
     )
     assert (people.reg_einde >= people.reg_ingang).all()
-    people.cnt_ing, people.cnt_end = _pad_counting(
+    people.cnt_ing, people.cnt_end, people.cnt_n = _pad_counting(
         people.reg_person, people.reg_grondslag, people.reg_ingang, people.reg_einde, P, ref)
     return people
 
@@ -242,7 +243,8 @@ def counting_mask(grondslag_idx: np.ndarray, ingang, einde, ref: Reference) -> n
 
 
 def _pad_counting(person, grondslag, ingang, einde, n_persons, ref):
-    """Counting registrations (R4) per person as padded [person, k] arrays of ingang / einde."""
+    """Counting registrations (R4) per person as padded [k, person] arrays of ingang / einde
+    (int32, padding that never overlaps) and the number of them per person."""
     m = counting_mask(grondslag, ingang, einde, ref)
     p, i, e = person[m], ingang[m], einde[m]
     order = np.argsort(p, kind="stable")
@@ -251,16 +253,27 @@ def _pad_counting(person, grondslag, ingang, einde, n_persons, ref):
     k = max(1, int(counts.max()) if len(counts) else 1)
     start = np.concatenate([[0], np.cumsum(counts)[:-1]])
     rank = np.arange(len(p)) - start[p]
-    # int32 (days fit): half the memory traffic of the [person, k] gathers in member_in_period
-    ing = np.full((n_persons, k), np.iinfo(np.int32).max, dtype=np.int32)
-    end = np.full((n_persons, k), np.iinfo(np.int32).min, dtype=np.int32)
-    ing[p, rank] = i
-    end[p, rank] = e
-    return ing, end
+    ing = np.full((k, n_persons), np.iinfo(np.int32).max, dtype=np.int32)
+    end = np.full((k, n_persons), np.iinfo(np.int32).min, dtype=np.int32)
+    ing[rank, p] = i
+    end[rank, p] = e
+    return ing, end, counts
 
 
 def member_in_period(people: People, person: np.ndarray, begin: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """R4 whole-period rule: a counting registration overlaps [begin, end] on at least one day."""
-    ing = people.cnt_ing[person]
-    ein = people.cnt_end[person]
-    return ((ing <= end[:, None]) & (ein >= begin[:, None])).any(axis=1)
+    """R4 whole-period rule: a counting registration overlaps [begin, end] on at least one day.
+
+    Each person's first registration is tried for every row, the c-th only for the rows still not
+    covered of persons with more than c (most persons have one).
+    """
+    ing, ein = people.cnt_ing, people.cnt_end
+    out = (ing[0][person] <= end) & (ein[0][person] >= begin)
+    if len(ing) > 1:
+        n_reg = people.cnt_n[person]
+        for c in range(1, len(ing)):
+            todo = np.flatnonzero(~out & (n_reg > c))
+            if len(todo) == 0:
+                break
+            p = person[todo]
+            out[todo] = (ing[c][p] <= end[todo]) & (ein[c][p] >= begin[todo])
+    return out

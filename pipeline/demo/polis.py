@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from pipeline.demo.arrays import distinct, lexsort_int
+from pipeline.demo.arrays import distinct, lexsort_int, smallest_stable
 from pipeline.demo.dates import OPEN, day, december_hours, rand_day
 from pipeline.demo.employers import FOURWEEK, MONTH, WEEK, Employers, cells
 from pipeline.demo.jobs import assign_employers, fit_working_persons
@@ -80,7 +80,7 @@ def make_year(rng, year: int, people: People, emp: Employers, ref: Reference, ta
     P = people.n
 
     # who is a member around December (counting registration overlapping 1 Nov - 31 Dec)
-    elig = ((people.cnt_ing <= dec31) & (people.cnt_end >= day(year, 11, 1))).any(axis=1)
+    elig = ((people.cnt_ing <= dec31) & (people.cnt_end >= day(year, 11, 1))).any(axis=0)
     elig_idx = np.flatnonzero(elig)
 
     # counted-intent jobs: numbers per cell from the targets
@@ -88,7 +88,7 @@ def make_year(rng, year: int, people: People, emp: Employers, ref: Reference, ta
     n_jobs = sum(n_c.values())
     n_workers = min(len(elig_idx), max(1, round(n_jobs / 1.09)))
     score = people.latent[elig_idx] + 0.6 * rng.standard_normal(len(elig_idx))
-    workers = elig_idx[np.argsort(-score, kind="stable")[:n_workers]]
+    workers = elig_idx[smallest_stable(-score, n_workers)]  # = np.argsort(-score, kind="stable")[:n_workers]
     extra = workers[rng.integers(0, n_workers, n_jobs - n_workers)]
     j_person = [workers, extra]
     j_cell = [rng.permutation(np.repeat([FM, FO, INL], [n_c[FM], n_c[FO], n_c[INL]]))]
@@ -224,37 +224,44 @@ def make_year(rng, year: int, people: People, emp: Employers, ref: Reference, ta
     swap = rng.random(R) < 0.3  # later date with a lower volgnummer
     three = rng.random(R) < 0.3
 
-    vr, va, vv, vk, vf = [], [], [], [], []
-
-    def add(mask, a, v, kk, in_file):
+    # (which records, aanleverdatum, volgnummer, centi-hours, in the year file), in the order in which
+    # the versions of one record are written
+    versions = [
+        (vt == PLAIN, a0, 1, kfin, True),
+        (vt == CORR, a0, np.where(swap, 2, 1), k_orig, True),
+        (vt == CORR, a1, 1, kfin, False),
+        (vt == SAMEDAY, a0, 1, k_orig, True),
+        ((vt == SAMEDAY) & three, a0, 2, np.minimum(np.round(k_orig * 0.9).astype(np.int64), 2400 * days), True),
+        (vt == SAMEDAY, a0, np.where(three, 3, 2), kfin, True),
+        (vt == LATE, a0, 1, kfin, True),
+        (vt == LATE, a_late, 1, k_late, False),
+        (vt == ZERO, a0, 1, np.maximum(k, 1), True),
+        (vt == ZERO, a1, 1, 0, False),
+        (vt == NEGINT, a0, 1, k_orig, True),
+        (vt == NEGINT, a0 + rev_gap, 1, -k_orig, False),
+        (vt == NEGINT, a_neg_final, 1, kfin, False),
+        (vt == LATEONLY, a_late, 1, kfin, False),
+    ]
+    # rows ordered by record, a record's versions in the order above (a counting sort: each
+    # record's versions get consecutive rows from its first one on)
+    n_versions = np.zeros(R, dtype=np.int64)
+    for mask, *_ in versions:
+        n_versions += mask
+    next_row = np.cumsum(n_versions) - n_versions
+    V = int(n_versions.sum())
+    v_rec = np.repeat(np.arange(R), n_versions)
+    v_a = np.empty(V, dtype=np.int64)
+    v_v = np.empty(V, dtype=np.int64)
+    v_k = np.empty(V, dtype=np.int64)
+    v_f = np.empty(V, dtype=bool)
+    for mask, a, v, kk, in_file in versions:
         idx = np.flatnonzero(mask)
-        vr.append(idx)
-        va.append(np.broadcast_to(a, (R,))[idx] if np.ndim(a) else np.full(len(idx), a))
-        vv.append(np.broadcast_to(v, (R,))[idx] if np.ndim(v) else np.full(len(idx), v))
-        vk.append(np.broadcast_to(kk, (R,))[idx] if np.ndim(kk) else np.full(len(idx), kk))
-        vf.append(np.full(len(idx), in_file))
-
-    add(vt == PLAIN, a0, 1, kfin, True)
-    add(vt == CORR, a0, np.where(swap, 2, 1), k_orig, True)
-    add(vt == CORR, a1, 1, kfin, False)
-    add(vt == SAMEDAY, a0, 1, k_orig, True)
-    add((vt == SAMEDAY) & three, a0, 2, np.minimum(np.round(k_orig * 0.9).astype(np.int64), 2400 * days), True)
-    add(vt == SAMEDAY, a0, np.where(three, 3, 2), kfin, True)
-    add(vt == LATE, a0, 1, kfin, True)
-    add(vt == LATE, a_late, 1, k_late, False)
-    add(vt == ZERO, a0, 1, np.maximum(k, 1), True)
-    add(vt == ZERO, a1, 1, 0, False)
-    add(vt == NEGINT, a0, 1, k_orig, True)
-    add(vt == NEGINT, a0 + rev_gap, 1, -k_orig, False)
-    add(vt == NEGINT, a_neg_final, 1, kfin, False)
-    add(vt == LATEONLY, a_late, 1, kfin, False)
-    v_rec = np.concatenate(vr)
-    v_a = np.concatenate(va).astype(np.int64)
-    v_v = np.concatenate(vv).astype(np.int64)
-    v_k = np.concatenate(vk).astype(np.int64)
-    v_f = np.concatenate(vf).astype(bool)
-    order = np.argsort(v_rec, kind="stable")
-    v_rec, v_a, v_v, v_k, v_f = v_rec[order], v_a[order], v_v[order], v_k[order], v_f[order]
+        at = next_row[idx]
+        next_row[idx] += 1
+        v_a[at] = a[idx] if np.ndim(a) else a
+        v_v[at] = v[idx] if np.ndim(v) else v
+        v_k[at] = kk[idx] if np.ndim(kk) else kk
+        v_f[at] = in_file
 
     rec_job = r_job[v_rec]
     templates = np.flatnonzero(
@@ -275,8 +282,8 @@ ROW_FIELDS = ("job", "person", "emp", "caa", "tb", "te", "uren", "aanl", "vol", 
 def number_jobs(yr: dict[int, YearRows], years: Sequence[int]) -> tuple[dict[str, np.ndarray], dict[int, int]]:
     """Global job ids and ikv_id (a sequence number per employer over all years), set on `yr`.
 
-    Returns every written row of all years as one set of arrays (ROW_FIELDS) and, per employer,
-    the last ikv_id used (the bad rows continue from it).
+    Returns every written row of all years as one set of arrays (ROW_FIELDS and ikv) and, per
+    employer, the last ikv_id used (the bad rows continue from it).
     """
     offset = 0
     for y in years:
@@ -300,4 +307,5 @@ def number_jobs(yr: dict[int, YearRows], years: Sequence[int]) -> tuple[dict[str
         ikv_next = dict(zip(e_sorted[last].tolist(), ikv_of_job[o[last]].tolist()))
     for y in years:
         yr[y].ikv = ikv_of_job[yr[y].job]
+    rows["ikv"] = ikv_of_job[rows["job"]]
     return rows, ikv_next
