@@ -95,8 +95,12 @@ def oracle(rows: dict, people: People, emp: Employers, ref: Reference, years: Se
     final = idx[last]
     result = {"uren": {}, "werkzame_personen": {}, "doelgroep_omvang": {}}
     reg_ok = counting_mask(people.reg_grondslag, people.reg_ingang, people.reg_einde, ref)
-    for y in years:
-        f = final[year[final] == y]
+    # the final versions per year, in their order (a stable sort by year instead of a pass per year)
+    final_year = year[final]
+    by_year = np.argsort(final_year, kind="stable")
+    bounds = np.searchsorted(final_year[by_year], [years, np.asarray(years) + 1])
+    for y, lo, hi in zip(years, *bounds):
+        f = final[by_year[lo:hi]]
         h = december_hours(tb[f], te[f], uren[f] / 100.0, y)  # R2/R3
         f, h = f[h != 0], h[h != 0]
         member = member_in_period(people, person[f], tb[f], te[f])  # R4

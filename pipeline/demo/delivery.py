@@ -52,6 +52,7 @@ employers (2), each year's jobs (3, Y) and person fit (7, Y), file order (4), ba
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
@@ -69,6 +70,7 @@ from pipeline.demo.writers import bsn_str, clear, polis_files, write_polis, writ
 __all__ = ["DEMO_YEARS", "generate_delivery"]
 
 DEMO_YEARS = (2012, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023)
+_THREADS = 2  # years made, files written at the same time (numpy, polars, pyarrow, zlib release the GIL)
 
 
 def generate_delivery(
@@ -94,18 +96,15 @@ def generate_delivery(
 
     people = make_people(random_stream(seed, 1), scale, ref)
     emp = make_employers(random_stream(seed, 2), scale, ref)
-    yr = {y: make_year(random_stream(seed, 3, y), y, people, emp, ref, targets[y], scale, random_stream(seed, 7, y))
-          for y in years}
+    # the years draw from their own streams and only read people and emp: made side by side
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        made = {y: pool.submit(make_year, random_stream(seed, 3, y), y, people, emp, ref, targets[y], scale,
+                               random_stream(seed, 7, y)) for y in years}
+        yr = {y: made[y].result() for y in years}
     rows, ikv_next = number_jobs(yr, years)
 
-    # the oracle (R1-R6, R10) on everything written except the bad rows
-    truth = oracle(rows, people, emp, ref, years)
-    for y in years:
-        for c in CELLS:
-            diff = truth["uren"][y][c] - targets[y][c]
-            assert abs(diff) < 0.05, f"calibration {y} {c}: {truth['uren'][y][c]} vs {targets[y][c]}"
-
-    # ---- files
+    # ---- files: the random draws of every file in a fixed order here; building and writing the
+    # files (polars, pyarrow and zlib, which release the GIL) in threads, while the oracle runs
     for d in ("polis", "werkgevers", "doelgroepregister"):
         clear(out_dir / d)
     bsn_s = bsn_str(people.bsn)
@@ -123,9 +122,19 @@ def generate_delivery(
 
     bad_list: list[dict] = []
     row_counts: dict[str, dict[str, int]] = {"polis": {}, "werkgevers": {}, "doelgroepregister": {}}
-    write_polis(out_dir, files, yr, years, polis_bad, bsn_s, lhnr_s, wrng, row_counts, bad_list)
-    write_werkgevers(out_dir, emp, ref, lhnr_s, wg_bad, wrng, row_counts, bad_list)
-    write_register(out_dir, people, bsn_s, reg_bad, wrng, row_counts, bad_list)
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        tasks = write_polis(out_dir, files, yr, years, rows, polis_bad, bsn_s, lhnr_s, wrng, pool, row_counts, bad_list)
+        tasks += write_werkgevers(out_dir, emp, ref, lhnr_s, wg_bad, wrng, pool, row_counts, bad_list)
+        tasks += write_register(out_dir, people, bsn_s, reg_bad, wrng, pool, row_counts, bad_list)
+
+        # the oracle (R1-R6, R10) on everything written except the bad rows
+        truth = oracle(rows, people, emp, ref, years)
+        for y in years:
+            for c in CELLS:
+                diff = truth["uren"][y][c] - targets[y][c]
+                assert abs(diff) < 0.05, f"calibration {y} {c}: {truth['uren'][y][c]} vs {targets[y][c]}"
+        for task in tasks:
+            task.result()
 
     kal = ref.kalibratie
     book = Bookkeeping(

@@ -65,7 +65,6 @@ class YearRows:
     aanl: np.ndarray
     vol: np.ndarray
     in_year_file: np.ndarray
-    kind: np.ndarray  # payroll period kind
     n_jobs: int
     factor: dict
     templates: np.ndarray  # row indexes: counted, single version, monthly December
@@ -250,9 +249,9 @@ def make_year(rng, year: int, people: People, emp: Employers, ref: Reference, ta
     next_row = np.cumsum(n_versions) - n_versions
     V = int(n_versions.sum())
     v_rec = np.repeat(np.arange(R), n_versions)
-    v_a = np.empty(V, dtype=np.int64)
-    v_v = np.empty(V, dtype=np.int64)
-    v_k = np.empty(V, dtype=np.int64)
+    v_a = np.empty(V, dtype=np.int32)  # the written rows are int32 (days, hours, codes fit): half the
+    v_v = np.empty(V, dtype=np.int32)  # memory traffic in the oracle and the writers
+    v_k = np.empty(V, dtype=np.int32)
     v_f = np.empty(V, dtype=bool)
     for mask, a, v, kk, in_file in versions:
         idx = np.flatnonzero(mask)
@@ -268,10 +267,11 @@ def make_year(rng, year: int, people: People, emp: Employers, ref: Reference, ta
         counted[v_rec] & (vt[v_rec] == PLAIN) & (days[v_rec] == 31) & (r_cell[v_rec] == FM) & (kfin[v_rec] > 0)
     )
     nonmember = distinct(r_person[w & (people.group[r_person] == NONREG) & (r_cell == FM)], P)
+    i32 = np.int32
     return YearRows(
-        job=rec_job, person=person[rec_job], emp=j_emp[rec_job], caa=j_caa[rec_job],
-        tb=tb[v_rec], te=te[v_rec], uren=v_k, aanl=v_a, vol=v_v, in_year_file=v_f,
-        kind=j_kind[rec_job], n_jobs=J, factor=factors, templates=templates, nonmember_persons=nonmember,
+        job=rec_job.astype(i32), person=person.astype(i32)[rec_job], emp=j_emp.astype(i32)[rec_job],
+        caa=j_caa.astype(i32)[rec_job], tb=tb.astype(i32)[v_rec], te=te.astype(i32)[v_rec], uren=v_k, aanl=v_a,
+        vol=v_v, in_year_file=v_f, n_jobs=J, factor=factors, templates=templates, nonmember_persons=nonmember,
     )
 
 

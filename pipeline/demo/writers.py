@@ -11,6 +11,8 @@ per file and where each bad row ended up (file and line number) for the bookkeep
 from __future__ import annotations
 
 import gzip
+import io
+from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Sequence
 
@@ -67,16 +69,32 @@ def polis_format(year: int) -> tuple[str, dict]:
 
 
 def date_str(days: np.ndarray) -> pl.Series:
-    """Dates as YYYY-MM-DD text; the OPEN sentinel becomes null."""
+    """Dates as YYYY-MM-DD text; the OPEN sentinel becomes null.
+
+    Each day of the span is formatted once and the rows pick theirs from that table (a gather of
+    short strings is much cheaper than formatting every row; the CSV writer formats dates slowly).
+    """
     d = np.asarray(days, dtype=np.int64)
-    s = pl.Series(np.where(d == OPEN, 0, d).astype(np.int32)).cast(pl.Date).cast(pl.String)
-    return pl.select(pl.when(pl.lit(pl.Series(d == OPEN))).then(None).otherwise(pl.lit(s))).to_series()
+    is_open = d == OPEN
+    real = d[~is_open]
+    if len(real) == 0:
+        return pl.Series([None] * len(d), dtype=pl.String)
+    lo, hi = int(real.min()), int(real.max())
+    table = pl.Series(np.arange(lo, hi + 1, dtype=np.int32)).cast(pl.Date).cast(pl.String)
+    s = table.gather(np.where(is_open, 0, d - lo))
+    if not is_open.any():
+        return s
+    return pl.select(pl.when(pl.lit(pl.Series(is_open))).then(None).otherwise(pl.lit(s))).to_series()
 
 
 def date_typed(days: np.ndarray) -> pl.Series:
+    """Dates as a Date column; the OPEN sentinel becomes null."""
     d = np.asarray(days, dtype=np.int64)
-    s = pl.Series(np.where(d == OPEN, 0, d).astype(np.int32)).cast(pl.Date)
-    return pl.select(pl.when(pl.lit(pl.Series(d == OPEN))).then(None).otherwise(pl.lit(s))).to_series()
+    is_open = d == OPEN
+    if not is_open.any():
+        return pl.Series(d.astype(np.int32)).cast(pl.Date)
+    s = pl.Series(np.where(is_open, 0, d).astype(np.int32)).cast(pl.Date)
+    return pl.select(pl.when(pl.lit(pl.Series(is_open))).then(None).otherwise(pl.lit(s))).to_series()
 
 
 def centi_str(k: np.ndarray, short: bool = False) -> pl.Series:
@@ -103,11 +121,38 @@ def share_str(hundredths: np.ndarray) -> pl.Series:
     return centi_str(hundredths)
 
 
+_CSV = {"separator": ";", "null_value": "", "line_terminator": "\n",
+        "float_precision": 2, "decimal_comma": True}  # floats (hours) as 12,34
+_BOM = b"\xef\xbb\xbf"
+
+
 def write_csv(df: pl.DataFrame, path: Path, bom: bool = False, gz: bool = False) -> None:
-    text = df.write_csv(separator=";", include_bom=bom, null_value="", line_terminator="\n")
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    if bom and not data.startswith(b"\xef\xbb\xbf"):
-        data = b"\xef\xbb\xbf" + data
+    write_csv_with(df, df.clear(), np.zeros(0, dtype=np.int64), path, bom=bom, gz=gz)
+
+
+def spliced(good: pl.DataFrame, bad: pl.DataFrame, pos: np.ndarray) -> list[pl.DataFrame]:
+    """Slices of `good` with the rows of `bad` between them, so that bad row j is row pos[j]."""
+    parts, start = [], 0
+    for j, p in enumerate(pos.tolist()):
+        parts += [good.slice(start, p - j - start), bad.slice(j, 1)]
+        start = p - j
+    parts.append(good.slice(start))
+    return parts
+
+
+def write_csv_with(good: pl.DataFrame, bad: pl.DataFrame, pos: np.ndarray, path: Path, bom: bool = False,
+                   gz: bool = False) -> None:
+    """Write `good` as CSV with the rows of `bad` at 0-based data rows `pos` (see insert_rows).
+
+    The good rows keep their types (dates, integers and hours are formatted by the CSV writer), the
+    bad rows are text; each slice is written after the other, the header once.
+    """
+    buf = io.BytesIO()
+    for i, part in enumerate(spliced(good, bad, pos)):
+        part.write_csv(buf, include_header=i == 0, include_bom=bom and i == 0, **_CSV)
+    data = buf.getvalue()
+    if bom and not data.startswith(_BOM):
+        data = _BOM + data
     if gz:
         data = gzip.compress(data, compresslevel=6, mtime=0)
     path.write_bytes(data)
@@ -170,75 +215,100 @@ def polis_files(years: Sequence[int]) -> list[dict]:
 
 
 def write_polis(out_dir: Path, files: list[dict], yr: dict[int, YearRows], years: Sequence[int],
-                polis_bad: dict, bsn_s: pl.Series, lhnr_s: pl.Series, wrng: np.random.Generator,
-                row_counts: dict, bad_list: list) -> None:
+                rows: dict[str, np.ndarray], polis_bad: dict, bsn_s: pl.Series, lhnr_s: pl.Series,
+                wrng: np.random.Generator, pool: Executor, row_counts: dict, bad_list: list) -> list[Future]:
     """Write the polis files: the year's first versions in its file, later versions in the
-    corrections file, shuffled, with the bad rows of `polis_bad` at random positions."""
+    corrections file, shuffled, with the bad rows of `polis_bad` at random positions.
+
+    `rows` are the rows of all years (polis.number_jobs). The random draws (row order, bad-row
+    positions) are made here, in file order; building and writing each file is a task on `pool`,
+    the gzipped files (the slowest: zlib) first.
+    """
+    first_row, n_rows = {}, 0
+    for y in years:
+        first_row[y] = n_rows
+        n_rows += len(yr[y].tb)
+    jobs = []
     for f in files:
         if f["year"] is not None:
-            parts = [(yr[f["year"]], yr[f["year"]].in_year_file)]
+            idx = first_row[f["year"]] + np.flatnonzero(yr[f["year"]].in_year_file)
         else:
-            parts = [(yr[y], ~yr[y].in_year_file) for y in years]
-        sel = {name: np.concatenate([getattr(r, name)[m] for r, m in parts])
-               for name in ("person", "emp", "ikv", "caa", "tb", "te", "uren", "aanl", "vol")}
-        n = len(sel["tb"])
-        perm = wrng.permutation(n)
-        sel = {k: v[perm] for k, v in sel.items()}
+            idx = np.flatnonzero(~rows["in_year_file"])
+        n = len(idx)
+        idx = idx[wrng.permutation(n)]
         bads = polis_bad.get(f["name"], [])
-        order, pos = insert_rows(wrng, n, len(bads))
-        is_csv = f["format"] != "parquet"
-        if is_csv:
-            df = pl.DataFrame({
-                "bsn": bsn_s.gather(sel["person"]),
-                "loonheffingennummer": lhnr_s.gather(sel["emp"]),
-                "ikv_id": pl.Series(sel["ikv"]).cast(pl.String),
-                "tijdvak_begin": date_str(sel["tb"]),
-                "tijdvak_einde": date_str(sel["te"]),
-                "verloonde_uren": centi_str(sel["uren"], short=f["opts"].get("short_decimals", False)),
-                "code_aard_arbeidsverhouding": pl.Series(sel["caa"]).cast(pl.String),
-                "aanleverdatum": date_str(sel["aanl"]),
-                "volgnummer": pl.Series(sel["vol"]).cast(pl.String),
-            })
-            if bads:
-                df = pl.concat([df, pl.DataFrame([b["row"] for b in bads], schema={c: pl.String for c in POLIS_COLUMNS})])
-                df = df[order]
-            if f["opts"].get("reorder"):
-                df = df.select(_POLIS_REORDER)
-            write_csv(df, out_dir / f["name"], bom=f["opts"].get("bom", False), gz=f["format"] == "csv.gz")
-            line_of = pos + 2
-        else:
-            df = pl.DataFrame({
-                "bsn": bsn_s.gather(sel["person"]),
-                "loonheffingennummer": lhnr_s.gather(sel["emp"]),
-                "ikv_id": pl.Series(sel["ikv"]).cast(pl.String),
-                "tijdvak_begin": date_typed(sel["tb"]),
-                "tijdvak_einde": date_typed(sel["te"]),
-                "verloonde_uren": pl.Series(sel["uren"] / 100.0),
-                "code_aard_arbeidsverhouding": pl.Series(sel["caa"].astype(np.int32)),
-                "aanleverdatum": date_typed(sel["aanl"]),
-                "volgnummer": pl.Series(sel["vol"].astype(np.int32)),
-            })
-            if bads:
-                typed = pl.DataFrame([b["row"] for b in bads], schema={c: pl.String for c in POLIS_COLUMNS}).select(
-                    pl.col("bsn"), pl.col("loonheffingennummer"), pl.col("ikv_id"),
-                    pl.col("tijdvak_begin").str.to_date("%Y-%m-%d"), pl.col("tijdvak_einde").str.to_date("%Y-%m-%d"),
-                    pl.col("verloonde_uren").str.replace(",", ".", literal=True).cast(pl.Float64),
-                    pl.col("code_aard_arbeidsverhouding").cast(pl.Int32),
-                    pl.col("aanleverdatum").str.to_date("%Y-%m-%d"), pl.col("volgnummer").cast(pl.Int32),
-                )
-                df = pl.concat([df, typed])[order]
-            write_parquet(df, out_dir / f["name"], _POLIS_SCHEMA)
-            line_of = pos + 1
-        row_counts["polis"][f["name"]] = df.height
+        _, pos = insert_rows(wrng, n, len(bads))
+        jobs.append((out_dir / f["name"], f, rows, idx, bads, pos, bsn_s, lhnr_s))
+        row_counts["polis"][f["name"]] = n + len(bads)
+        line_of = pos + (1 if f["format"] == "parquet" else 2)
         for b, line in zip(bads, line_of.tolist()):
             bad_list.append({"extract": "polis", "bron_bestand": f["name"], "regelnummer": int(line),
                              "regel": b["regel"], "kolom": b["kolom"], "waarde": b["waarde"]})
+    jobs.sort(key=lambda job: job[1]["format"] != "csv.gz")  # stable: otherwise in file order
+    return [pool.submit(_polis_file, *job) for job in jobs]
+
+
+def _polis_file(path: Path, f: dict, rows: dict[str, np.ndarray], idx: np.ndarray, bads: list, pos: np.ndarray,
+                bsn_s: pl.Series, lhnr_s: pl.Series) -> None:
+    """One polis file: rows `idx` of `rows` in that order, the bad rows inserted at `pos`."""
+    bad = pl.DataFrame([b["row"] for b in bads], schema={c: pl.String for c in POLIS_COLUMNS})
+    common = {
+        "bsn": bsn_s.gather(rows["person"][idx]),
+        "loonheffingennummer": lhnr_s.gather(rows["emp"][idx]),
+    }
+    if f["format"] != "parquet":
+        uren = rows["uren"][idx]
+        short = f["opts"].get("short_decimals", False)
+        good = pl.DataFrame({
+            **common,
+            "ikv_id": rows["ikv"][idx],
+            "tijdvak_begin": date_str(rows["tb"][idx]),
+            "tijdvak_einde": date_str(rows["te"][idx]),
+            # written with two decimals and a decimal comma (write_csv below), or as text (short)
+            "verloonde_uren": centi_str(uren, short=True) if short else uren / 100.0,
+            "code_aard_arbeidsverhouding": rows["caa"][idx],
+            "aanleverdatum": date_str(rows["aanl"][idx]),
+            "volgnummer": rows["vol"][idx],
+        })
+        if f["opts"].get("reorder"):
+            good, bad = good.select(_POLIS_REORDER), bad.select(_POLIS_REORDER)
+        write_csv_with(good, bad, pos, path, bom=f["opts"].get("bom", False), gz=f["format"] == "csv.gz")
+        return
+    good = pl.DataFrame({
+        **common,
+        "ikv_id": pl.Series(rows["ikv"][idx]).cast(pl.String),
+        "tijdvak_begin": date_typed(rows["tb"][idx]),
+        "tijdvak_einde": date_typed(rows["te"][idx]),
+        "verloonde_uren": pl.Series(rows["uren"][idx] / 100.0),
+        "code_aard_arbeidsverhouding": pl.Series(rows["caa"][idx].astype(np.int32)),
+        "aanleverdatum": date_typed(rows["aanl"][idx]),
+        "volgnummer": pl.Series(rows["vol"][idx].astype(np.int32)),
+    })
+    bad = bad.select(
+        pl.col("bsn"), pl.col("loonheffingennummer"), pl.col("ikv_id"),
+        pl.col("tijdvak_begin").str.to_date("%Y-%m-%d"), pl.col("tijdvak_einde").str.to_date("%Y-%m-%d"),
+        pl.col("verloonde_uren").str.replace(",", ".", literal=True).cast(pl.Float64),
+        pl.col("code_aard_arbeidsverhouding").cast(pl.Int32),
+        pl.col("aanleverdatum").str.to_date("%Y-%m-%d"), pl.col("volgnummer").cast(pl.Int32),
+    )
+    write_parquet(pl.concat(spliced(good, bad, pos), rechunk=True), path, _POLIS_SCHEMA)
 
 
 def write_werkgevers(out_dir: Path, emp: Employers, ref: Reference, lhnr_s: pl.Series, wg_bads: list,
-                     wrng: np.random.Generator, row_counts: dict, bad_list: list) -> None:
+                     wrng: np.random.Generator, pool: Executor, row_counts: dict, bad_list: list) -> list[Future]:
     """Write werkgevers/werkgevers.csv: every register version, with an extra column (kvk_nummer)."""
-    v = emp
+    name = "werkgevers/werkgevers.csv"
+    n = len(emp.v_emp)
+    _, pos = insert_rows(wrng, n, len(wg_bads))
+    row_counts["werkgevers"][name] = n + len(wg_bads)
+    for b, p in zip(wg_bads, pos.tolist()):
+        bad_list.append({"extract": "werkgevers", "bron_bestand": name, "regelnummer": p + 2,
+                         "regel": b["regel"], "kolom": b["kolom"], "waarde": b["waarde"]})
+    return [pool.submit(_werkgevers_file, out_dir / name, emp, ref, lhnr_s, wg_bads, pos)]
+
+
+def _werkgevers_file(path: Path, v: Employers, ref: Reference, lhnr_s: pl.Series, wg_bads: list,
+                     pos: np.ndarray) -> None:
     wg = pl.DataFrame({
         "loonheffingennummer": lhnr_s.gather(v.v_emp),
         "naam": pl.Series(v.v_naam, dtype=pl.String),
@@ -254,52 +324,45 @@ def write_werkgevers(out_dir: Path, emp: Employers, ref: Reference, lhnr_s: pl.S
         "kvk_nummer": pl.Series(v.kvk[v.v_emp], dtype=pl.String),
     })
     wg = wg.sort("loonheffingennummer", "geldig_vanaf", maintain_order=True)
-    order, pos = insert_rows(wrng, wg.height, len(wg_bads))
-    if wg_bads:
-        wg = pl.concat([wg, pl.DataFrame([b["row"] for b in wg_bads], schema={c: pl.String for c in wg.columns})])[order]
-    write_csv(wg, out_dir / "werkgevers" / "werkgevers.csv")
-    row_counts["werkgevers"]["werkgevers/werkgevers.csv"] = wg.height
-    for b, p in zip(wg_bads, pos.tolist()):
-        bad_list.append({"extract": "werkgevers", "bron_bestand": "werkgevers/werkgevers.csv", "regelnummer": p + 2,
-                         "regel": b["regel"], "kolom": b["kolom"], "waarde": b["waarde"]})
+    bad = pl.DataFrame([b["row"] for b in wg_bads], schema={c: pl.String for c in wg.columns})
+    write_csv_with(wg, bad, pos, path)
 
 
 def write_register(out_dir: Path, people: People, bsn_s: pl.Series, reg_bad: dict, wrng: np.random.Generator,
-                   row_counts: dict, bad_list: list) -> None:
+                   pool: Executor, row_counts: dict, bad_list: list) -> list[Future]:
     """Write the doelgroepregister: its rows split at random over a Parquet and a CSV file."""
     nreg = len(people.reg_person)
     rperm = wrng.permutation(nreg)
     in_first = wrng.random(nreg) < 0.6
+    tasks = []
     for part, name, fmt in (("deel1", "doelgroepregister/doelgroepregister_deel1.parquet", "parquet"),
                             ("deel2", "doelgroepregister/doelgroepregister_deel2.csv", "csv")):
         ix = rperm[in_first[rperm]] if part == "deel1" else rperm[~in_first[rperm]]
         bads = reg_bad[part]
-        order, pos = insert_rows(wrng, len(ix), len(bads))
-        gr = pl.Series(list(GRONDSLAGEN), dtype=pl.String).gather(people.reg_grondslag[ix])
-        base = {
-            "bsn": bsn_s.gather(people.reg_person[ix]),
-            "grondslag": gr,
-            "woonregio": amr_str(people.woonregio[people.reg_person[ix]]),
-        }
-        bad_df = pl.DataFrame([b["row"] for b in bads], schema={c: pl.String for c in REGISTER_COLUMNS})
-        if fmt == "parquet":
-            df = pl.DataFrame({**base, "datum_ingang": date_typed(people.reg_ingang[ix]),
-                               "datum_einde": date_typed(people.reg_einde[ix])}).select(REGISTER_COLUMNS)
-            if bads:
-                bad_df = bad_df.with_columns(pl.col("datum_ingang").str.to_date("%Y-%m-%d"),
-                                             pl.col("datum_einde").str.to_date("%Y-%m-%d"))
-                df = pl.concat([df, bad_df])[order]
-            write_parquet(df, out_dir / name, _REGISTER_SCHEMA)
-            lines = pos + 1
-        else:
-            df = pl.DataFrame({**base, "datum_ingang": date_str(people.reg_ingang[ix]),
-                               "datum_einde": date_str(people.reg_einde[ix])}).select(REGISTER_COLUMNS)
-            if bads:
-                df = pl.concat([df, bad_df])[order]
-            write_csv(df.select(_REGISTER_REORDER), out_dir / name)
-            lines = pos + 2
-        row_counts["doelgroepregister"][name] = df.height
+        _, pos = insert_rows(wrng, len(ix), len(bads))
+        tasks.append(pool.submit(_register_file, out_dir / name, fmt, people, ix, bsn_s, bads, pos))
+        row_counts["doelgroepregister"][name] = len(ix) + len(bads)
+        lines = pos + (1 if fmt == "parquet" else 2)
         for b, line in zip(bads, lines.tolist()):
             bad_list.append({"extract": "doelgroepregister", "bron_bestand": name, "regelnummer": int(line),
                              "regel": b["regel"], "kolom": b["kolom"], "waarde": b["waarde"]})
+    return tasks
 
+
+def _register_file(path: Path, fmt: str, people: People, ix: np.ndarray, bsn_s: pl.Series, bads: list,
+                   pos: np.ndarray) -> None:
+    good = pl.DataFrame({
+        "bsn": bsn_s.gather(people.reg_person[ix]),
+        "grondslag": pl.Series(list(GRONDSLAGEN), dtype=pl.String).gather(people.reg_grondslag[ix]),
+        "woonregio": amr_str(people.woonregio[people.reg_person[ix]]),
+    })
+    date = date_typed if fmt == "parquet" else date_str
+    good = good.with_columns(datum_ingang=date(people.reg_ingang[ix]), datum_einde=date(people.reg_einde[ix]))
+    good = good.select(REGISTER_COLUMNS)
+    bad = pl.DataFrame([b["row"] for b in bads], schema={c: pl.String for c in REGISTER_COLUMNS})
+    if fmt == "parquet":
+        bad = bad.with_columns(pl.col("datum_ingang").str.to_date("%Y-%m-%d"),
+                               pl.col("datum_einde").str.to_date("%Y-%m-%d"))
+        write_parquet(pl.concat(spliced(good, bad, pos), rechunk=True), path, _REGISTER_SCHEMA)
+    else:
+        write_csv_with(good.select(_REGISTER_REORDER), bad.select(_REGISTER_REORDER), pos, path)
