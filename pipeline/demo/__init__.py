@@ -4,6 +4,7 @@ One module per part of the delivery:
 
 - `reference`   data/reference and data/demo/kalibratie.csv (parameters, R4/R5 rules, targets)
 - `dates`       day arithmetic, R3 December hours, the seeded random streams
+- `arrays`      np.unique / np.lexsort / stable argsort equivalents that are faster at this size
 - `people`      persons and their doelgroepregister registrations
 - `employers`   employers and their werkgevers register versions (R5/R6 on them)
 - `jobs`        each year's jobs: employer and CAA per cell, the R10 person fit

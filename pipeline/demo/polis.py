@@ -69,6 +69,8 @@ class YearRows:
     factor: dict
     templates: np.ndarray  # row indexes: counted, single version, monthly December
     nonmember_persons: np.ndarray  # NONREG persons with a December record this year
+    ikv_in_year: np.ndarray  # per row: rank of its job among its employer's jobs of this year
+    emp_jobs: np.ndarray  # per employer: its jobs of this year (with rows)
     ikv: np.ndarray = None  # ikv_id number per row (set once all years are generated)
 
 
@@ -267,11 +269,13 @@ def make_year(rng, year: int, people: People, emp: Employers, ref: Reference, ta
         counted[v_rec] & (vt[v_rec] == PLAIN) & (days[v_rec] == 31) & (r_cell[v_rec] == FM) & (kfin[v_rec] > 0)
     )
     nonmember = distinct(r_person[w & (people.group[r_person] == NONREG) & (r_cell == FM)], P)
+    ikv_in_year, emp_jobs = _ikv_in_year(rec_job, j_emp, J, emp.n)
     i32 = np.int32
     return YearRows(
         job=rec_job.astype(i32), person=person.astype(i32)[rec_job], emp=j_emp.astype(i32)[rec_job],
         caa=j_caa.astype(i32)[rec_job], tb=tb.astype(i32)[v_rec], te=te.astype(i32)[v_rec], uren=v_k, aanl=v_a,
         vol=v_v, in_year_file=v_f, n_jobs=J, factor=factors, templates=templates, nonmember_persons=nonmember,
+        ikv_in_year=ikv_in_year, emp_jobs=emp_jobs,
     )
 
 
@@ -282,30 +286,32 @@ ROW_FIELDS = ("job", "person", "emp", "caa", "tb", "te", "uren", "aanl", "vol", 
 def number_jobs(yr: dict[int, YearRows], years: Sequence[int]) -> tuple[dict[str, np.ndarray], dict[int, int]]:
     """Global job ids and ikv_id (a sequence number per employer over all years), set on `yr`.
 
-    Returns every written row of all years as one set of arrays (ROW_FIELDS and ikv) and, per
-    employer, the last ikv_id used (the bad rows continue from it).
+    A job's ikv_id is its rank among the employer's jobs (those with a written row) ordered by
+    year and job: the employer's jobs of the earlier years plus its rank within the year
+    (`YearRows.ikv_in_year`, made with the year). Returns every written row of all years as one
+    set of arrays (ROW_FIELDS and ikv) and, per employer, the last ikv_id used (the bad rows
+    continue from it).
     """
     offset = 0
+    earlier = np.zeros(len(yr[years[0]].emp_jobs), dtype=np.int64)  # jobs per employer in earlier years
     for y in years:
         yr[y].job = yr[y].job + offset
         offset += yr[y].n_jobs
-    rows = {name: np.concatenate([getattr(yr[y], name) for y in years]) for name in ROW_FIELDS}
-    job_emp = np.zeros(offset, dtype=np.int64)
-    job_emp[rows["job"]] = rows["emp"]
-    jobs_seen = np.zeros(offset, dtype=bool)
-    jobs_seen[rows["job"]] = True
-    jid = np.flatnonzero(jobs_seen)
-    o = jid[lexsort_int((jid, job_emp[jid]))]
-    e_sorted = job_emp[o]
-    group_start = np.r_[0, np.flatnonzero(e_sorted[1:] != e_sorted[:-1]) + 1]
-    starts = np.repeat(group_start, np.diff(np.r_[group_start, len(o)]))
-    ikv_of_job = np.zeros(offset, dtype=np.int64)
-    ikv_of_job[o] = np.arange(len(o)) - starts + 1
-    ikv_next = {}
-    if len(o):
-        last = np.r_[group_start[1:] - 1, len(o) - 1]
-        ikv_next = dict(zip(e_sorted[last].tolist(), ikv_of_job[o[last]].tolist()))
-    for y in years:
-        yr[y].ikv = ikv_of_job[yr[y].job]
-    rows["ikv"] = ikv_of_job[rows["job"]]
+        yr[y].ikv = earlier[yr[y].emp] + yr[y].ikv_in_year
+        earlier += yr[y].emp_jobs
+    rows = {name: np.concatenate([getattr(yr[y], name) for y in years]) for name in (*ROW_FIELDS, "ikv")}
+    ikv_next = {e: int(earlier[e]) for e in np.flatnonzero(earlier).tolist()}
     return rows, ikv_next
+
+
+def _ikv_in_year(rec_job: np.ndarray, j_emp: np.ndarray, n_jobs: int, n_emp: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row the rank (1, 2, ...) of its job among its employer's jobs of the year that have
+    rows, by job number; and per employer the number of such jobs."""
+    seen = distinct(rec_job, n_jobs)
+    emp_of = j_emp[seen]
+    emp_jobs = np.bincount(emp_of, minlength=n_emp)
+    o = lexsort_int((seen, emp_of))
+    first = np.cumsum(emp_jobs) - emp_jobs  # first position of each employer in the order
+    rank = np.zeros(n_jobs, dtype=np.int64)
+    rank[seen[o]] = np.arange(len(o)) - first[emp_of[o]] + 1
+    return rank[rec_job], emp_jobs

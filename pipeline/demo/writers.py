@@ -4,8 +4,12 @@ Polis: one file per year in a mix of formats (CSV with a BOM, CSV with reordered
 short decimals, gzipped CSV, typed Parquet) plus `polis_correcties.csv` with the later versions of
 all years. Werkgevers: one CSV with an extra, unused column. Doelgroepregister: the rows split at
 random over a Parquet and a CSV file. CSV: `;`, decimal comma, J/N, empty = null. Rows are
-shuffled and the planted bad rows are put at random positions; the writers return the rows written
-per file and where each bad row ended up (file and line number) for the bookkeeping.
+shuffled and the planted bad rows are put at random positions.
+
+`write_polis`, `write_werkgevers` and `write_register` make the random draws of their files (row
+order, bad-row positions) in file order, record the rows per file and where each bad row ends up
+(file and line number) for the bookkeeping, and hand building and writing each file to a thread
+pool as a task; they return the tasks.
 """
 
 from __future__ import annotations
@@ -126,10 +130,6 @@ _CSV = {"separator": ";", "null_value": "", "line_terminator": "\n",
 _BOM = b"\xef\xbb\xbf"
 
 
-def write_csv(df: pl.DataFrame, path: Path, bom: bool = False, gz: bool = False) -> None:
-    write_csv_with(df, df.clear(), np.zeros(0, dtype=np.int64), path, bom=bom, gz=gz)
-
-
 def spliced(good: pl.DataFrame, bad: pl.DataFrame, pos: np.ndarray) -> list[pl.DataFrame]:
     """Slices of `good` with the rows of `bad` between them, so that bad row j is row pos[j]."""
     parts, start = [], 0
@@ -142,7 +142,7 @@ def spliced(good: pl.DataFrame, bad: pl.DataFrame, pos: np.ndarray) -> list[pl.D
 
 def write_csv_with(good: pl.DataFrame, bad: pl.DataFrame, pos: np.ndarray, path: Path, bom: bool = False,
                    gz: bool = False) -> None:
-    """Write `good` as CSV with the rows of `bad` at 0-based data rows `pos` (see insert_rows).
+    """Write `good` as CSV with the rows of `bad` at 0-based data rows `pos` (see bad_positions).
 
     The good rows keep their types (dates, integers and hours are formatted by the CSV writer), the
     bad rows are text; each slice is written after the other, the header once.
@@ -182,18 +182,11 @@ def amr_str(region: np.ndarray) -> pl.Series:
     return "AMR" + pl.Series(np.asarray(region, dtype=np.int64)).cast(pl.String).str.pad_start(2, "0")
 
 
-def insert_rows(rng, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """Order for n normal rows followed by m bad rows, with the bad rows at random positions.
-    Returns (gather index, 0-based positions of the bad rows)."""
+def bad_positions(rng, n: int, m: int) -> np.ndarray:
+    """Where m bad rows go among n good ones: their sorted 0-based row numbers in the n + m rows."""
     if m == 0:
-        return np.arange(n), np.zeros(0, dtype=np.int64)
-    pos = np.sort(rng.choice(n + m, size=m, replace=False))
-    order = np.empty(n + m, dtype=np.int64)
-    is_bad = np.zeros(n + m, dtype=bool)
-    is_bad[pos] = True
-    order[is_bad] = n + np.arange(m)
-    order[~is_bad] = np.arange(n)
-    return order, pos
+        return np.zeros(0, dtype=np.int64)
+    return np.sort(rng.choice(n + m, size=m, replace=False))
 
 
 def clear(folder: Path) -> None:
@@ -237,7 +230,7 @@ def write_polis(out_dir: Path, files: list[dict], yr: dict[int, YearRows], years
         n = len(idx)
         idx = idx[wrng.permutation(n)]
         bads = polis_bad.get(f["name"], [])
-        _, pos = insert_rows(wrng, n, len(bads))
+        pos = bad_positions(wrng, n, len(bads))
         jobs.append((out_dir / f["name"], f, rows, idx, bads, pos, bsn_s, lhnr_s))
         row_counts["polis"][f["name"]] = n + len(bads)
         line_of = pos + (1 if f["format"] == "parquet" else 2)
@@ -299,7 +292,7 @@ def write_werkgevers(out_dir: Path, emp: Employers, ref: Reference, lhnr_s: pl.S
     """Write werkgevers/werkgevers.csv: every register version, with an extra column (kvk_nummer)."""
     name = "werkgevers/werkgevers.csv"
     n = len(emp.v_emp)
-    _, pos = insert_rows(wrng, n, len(wg_bads))
+    pos = bad_positions(wrng, n, len(wg_bads))
     row_counts["werkgevers"][name] = n + len(wg_bads)
     for b, p in zip(wg_bads, pos.tolist()):
         bad_list.append({"extract": "werkgevers", "bron_bestand": name, "regelnummer": p + 2,
@@ -339,7 +332,7 @@ def write_register(out_dir: Path, people: People, bsn_s: pl.Series, reg_bad: dic
                             ("deel2", "doelgroepregister/doelgroepregister_deel2.csv", "csv")):
         ix = rperm[in_first[rperm]] if part == "deel1" else rperm[~in_first[rperm]]
         bads = reg_bad[part]
-        _, pos = insert_rows(wrng, len(ix), len(bads))
+        pos = bad_positions(wrng, len(ix), len(bads))
         tasks.append(pool.submit(_register_file, out_dir / name, fmt, people, ix, bsn_s, bads, pos))
         row_counts["doelgroepregister"][name] = len(ix) + len(bads)
         lines = pos + (1 if fmt == "parquet" else 2)
