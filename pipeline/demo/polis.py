@@ -76,7 +76,9 @@ class YearRows:
 
 def make_year(rng, year: int, people: People, emp: Employers, ref: Reference, targets: dict, s: float,
               persons_rng: np.random.Generator | None = None) -> YearRows:
-    dec1, dec31 = day(year, 12, 1), day(year, 12, 31)
+    """Every polis row of `year`: its jobs, their payroll periods calibrated to `targets` (the hours
+    per cell) and every version of each record. `persons_rng`: the stream of the R10 person fit."""
+    dec31 = day(year, 12, 31)
     cutoff = ref.cutoff(year)
     P = people.n
 
