@@ -47,7 +47,7 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    from pipeline.demo.generator import DEMO_YEARS, generate_delivery
+    from pipeline.demo.delivery import DEMO_YEARS, generate_delivery
     from pipeline.demo.keys import demo_provisional_keys
     from pipeline.runner import measure
 

@@ -8,13 +8,13 @@ import csv
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipeline.cli import DEMO_KEY
-from pipeline.demo.generator import DEMO_YEARS, Bookkeeping, bookkeeping_path
+from pipeline.demo.bookkeeping import Bookkeeping, bookkeeping_path
+from pipeline.demo.delivery import DEMO_YEARS
 from pipeline.paths import REFERENCE_DIR
 
 pytestmark = pytest.mark.slow  # runs the pipeline (a Dagster run) end to end

@@ -1,4 +1,4 @@
-"""Tests of the synthetic delivery generator itself (pipeline/demo/generator.py), at small scale.
+"""Tests of the synthetic delivery generator itself (the package pipeline/demo/), at small scale.
 
 Besides format, determinism and elfproef checks, the files are read back here with polars and the
 measurement is recomputed by a second, deliberately simple implementation of METHOD R1-R6/R10;
@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from pipeline.demo.generator import (
+from pipeline.demo import (
     CELLS,
     DEMO_YEARS,
     Bookkeeping,

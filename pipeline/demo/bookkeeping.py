@@ -1,0 +1,118 @@
+"""The bookkeeping of a generated delivery: the independent oracle the pipeline is tested against.
+
+`oracle` computes, per year, the December hours per cell (before the verdeelsleutel), the number of
+working persons (R10) and the size of the doelgroep from the generator's own arrays (numpy), by a
+separate implementation of METHOD R1-R6 and R10 — never from the pipeline's SQL and never by
+reading the files back. `Bookkeeping` holds those figures with the calibration targets, the
+planted bad rows (the expected quarantine) and the rows written per file, and is written as JSON
+next to the delivery folder (`bookkeeping_path`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from pipeline.demo.arrays import distinct, lexsort_int
+from pipeline.demo.dates import day, december_hours, year_of
+from pipeline.demo.employers import Employers, cells, effective
+from pipeline.demo.people import People, counting_mask, member_in_period
+from pipeline.demo.reference import CELLS, EXCL, FM, FO, INL, Reference
+
+__all__ = ["Bookkeeping", "bookkeeping_path", "oracle"]
+
+
+def bookkeeping_path(out_dir: Path) -> Path:
+    out_dir = Path(out_dir)
+    return out_dir.parent / (out_dir.name + ".boekhouding.json")
+
+
+@dataclass
+class Bookkeeping:
+    """What a correct measurement of the generated delivery finds (the test oracle)."""
+
+    seed: int
+    scale: float
+    years: list[int]
+    uren_per_baan_per_week: float
+    uren_per_baan_venster: float  # 25.5 x 31 / 7
+    uren: dict[int, dict[str, float]]  # December hours per cell, before the verdeelsleutel
+    doel_uren: dict[int, dict[str, float]]  # calibration targets the cells were fitted to
+    werkzame_personen: dict[int, int]
+    doelgroep_omvang: dict[int, int]
+    aandeel_markt: dict[int, float]
+    sleutel: dict[int, str]
+    bad_rows: list[dict] = field(default_factory=list)
+    rows: dict[str, dict[str, int]] = field(default_factory=dict)  # extract -> file -> rows written
+    kalibratie_factor: dict[int, dict[str, float]] = field(default_factory=dict)  # diagnostics
+
+    def banen(self, year: int) -> dict[str, float]:
+        return {cell: hours / self.uren_per_baan_venster for cell, hours in self.uren[year].items()}
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        for name in ("uren", "doel_uren", "werkzame_personen", "doelgroep_omvang", "aandeel_markt",
+                     "sleutel", "kalibratie_factor"):
+            d[name] = {str(k): v for k, v in d[name].items()}
+        return d
+
+    def write(self, path: Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Bookkeeping":
+        d = dict(d)
+        for name in ("uren", "doel_uren", "werkzame_personen", "doelgroep_omvang", "aandeel_markt",
+                     "sleutel", "kalibratie_factor"):
+            d[name] = {int(k): v for k, v in d.get(name, {}).items()}
+        return cls(**d)
+
+    @classmethod
+    def from_json(cls, path: Path) -> "Bookkeeping":
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def oracle(rows: dict, people: People, emp: Employers, ref: Reference, years: Sequence[int]) -> dict:
+    """METHOD R1-R6 and R10 on every written polis row (`rows`, bad rows excluded) and the register:
+    per year the December hours per cell, the working persons and the doelgroep size."""
+    job, person, emp_i, caa = rows["job"], rows["person"], rows["emp"], rows["caa"]
+    tb, te, uren, aanl, vol = rows["tb"], rows["te"], rows["uren"], rows["aanl"], rows["vol"]
+    year = year_of(tb)
+    assert (year_of(te) == year).all() and (te >= tb).all()
+    cutoffs = np.array([ref.cutoff(int(y)) for y in range(1960, 2041)])
+    ok = aanl <= cutoffs[year - 1960]
+    # R1: per (employer, ikv, tijdvak_begin) the latest aanleverdatum <= cut-off, then volgnummer
+    idx = np.flatnonzero(ok)
+    idx = idx[lexsort_int((vol[idx], aanl[idx], tb[idx], job[idx]))]
+    last = np.ones(len(idx), dtype=bool)
+    last[:-1] = (job[idx][1:] != job[idx][:-1]) | (tb[idx][1:] != tb[idx][:-1])
+    tie = ~last[:-1] & (aanl[idx][1:] == aanl[idx][:-1]) & (vol[idx][1:] == vol[idx][:-1]) & last[1:]
+    assert not tie.any(), "two final versions with the same aanleverdatum and volgnummer"
+    final = idx[last]
+    result = {"uren": {}, "werkzame_personen": {}, "doelgroep_omvang": {}}
+    reg_ok = counting_mask(people.reg_grondslag, people.reg_ingang, people.reg_einde, ref)
+    # the final versions per year, in their order (a stable sort by year instead of a pass per year)
+    final_year = year[final]
+    by_year = np.argsort(final_year, kind="stable")
+    bounds = np.searchsorted(final_year[by_year], [years, np.asarray(years) + 1])
+    for y, lo, hi in zip(years, *bounds):
+        f = final[by_year[lo:hi]]
+        h = december_hours(tb[f], te[f], uren[f] / 100.0, y)  # R2/R3
+        f, h = f[h != 0], h[h != 0]
+        member = member_in_period(people, person[f], tb[f], te[f])  # R4
+        eff, _ = effective(emp, y)  # R6 version (also used for R5)
+        ver = eff[emp_i[f]]
+        assert (ver >= 0).all(), f"payroll record of {y} at an employer without a version for {y}"
+        cell = cells(caa[f], ver, emp, ref)  # R5 + R6
+        counted = member & (cell != EXCL)
+        result["uren"][y] = {CELLS[c]: float(np.sum(h[counted & (cell == c)])) for c in (FM, FO, INL)}
+        assert (h[counted] >= 0).all()
+        result["werkzame_personen"][y] = len(distinct(person[f][counted & (h > 0)], people.n))  # R10
+        dec31 = day(y, 12, 31)
+        valid = reg_ok & (people.reg_ingang <= dec31) & (people.reg_einde >= dec31)
+        result["doelgroep_omvang"][y] = len(distinct(people.reg_person[valid], people.n))
+    return result
