@@ -66,6 +66,25 @@ def test_after_apply_every_table_view_and_column_carries_its_dutch_comment(comme
         con.close()
 
 
+def test_apply_as_publication_will_call_it_with_the_working_database_attached(tmp_path):
+    """pipeline/publicatie/publish.py: on the staging copy, werk_db attached read-only, inside the
+    transaction, after views.sql and before COMMIT. Only the staging file's objects are described."""
+    published = published_warehouse()
+    staging = tmp_path / f".{published.name}.tmp"
+    shutil.copyfile(published, staging)
+    work = published.with_name(published.name + ".werk") / "werkruimte.duckdb"
+    con = duckdb.connect(str(staging))
+    try:
+        con.execute(f"ATTACH '{work}' AS werk_db (READ_ONLY)")
+        con.execute("BEGIN TRANSACTION")
+        check = apply_dictionary(con)
+        con.execute("COMMIT")
+        con.execute("DETACH werk_db")
+        assert check.ok, check.message()
+    finally:
+        con.close()
+
+
 def test_applying_twice_and_after_views_are_recreated_gives_the_same_comments(commented, tmp_path):
     copy = tmp_path / "w.duckdb"
     shutil.copyfile(commented, copy)
