@@ -328,6 +328,6 @@ def mismatch_message(result: dict) -> str:
     return (
         f"De pijplijn en de floor (sql/bench/floor.sql) geven voor {result['year']} op schaal {result['scale']} "
         f"niet dezelfde decemberuren per cel (tolerantie {TOLERANCE:g} relatief): {'; '.join(parts)}. "
-        "Een van beide past METHOD R1–R6 anders toe; vergelijk werk.uren_per_cel in de werkruimte "
+        "Een van beide past docs/METHOD.md R1–R6 anders toe; vergelijk werk.uren_per_cel in de werkruimte "
         "(<warehouse>.werk/werkruimte.duckdb) met de stappen van de floor."
     )

@@ -93,6 +93,17 @@ def cmd_bench(args: argparse.Namespace) -> None:
         raise MeasurementError(mismatch_message(result))
 
 
+def cmd_export(args: argparse.Namespace) -> None:
+    from pipeline.publicatie.export import ExportError, export
+
+    try:
+        result = export(Path(args.warehouse), Path(args.out))
+    except ExportError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"Klaar: {len(result.objects)} tabellen en views van {args.warehouse} staan als CSV en Parquet in "
+          f"{result.out.resolve()}, beschreven in {result.datapackage.name}.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="banenafspraak", description="De jaarlijkse meting van de banenafspraak.")
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -123,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--workdir", default="bench", help="folder for the generated delivery and the warehouses")
     bench.add_argument("--year", type=int, default=2023, help="measurement year (with the nulmeting 2012)")
     bench.set_defaults(func=cmd_bench)
+
+    export = verbs.add_parser("export", help="schrijf elke tabel en view van het analistenbestand als Parquet en CSV, "
+                              "met datapackage.json")
+    export.add_argument("--warehouse", required=True, help="het gepubliceerde DuckDB-bestand (wordt alleen gelezen)")
+    export.add_argument("--out", required=True, help="map voor csv/, parquet/ en datapackage.json (wordt aangemaakt)")
+    export.set_defaults(func=cmd_export)
     return parser
 
 

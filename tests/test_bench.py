@@ -65,7 +65,7 @@ def test_floor_and_pipeline_cells_agree(bench):
 
 
 def test_generated_delivery_is_accepted_whole(bench):
-    """The generated delivery follows EXTRACTS.md: the pipeline quarantines no row of it."""
+    """The generated delivery follows docs/EXTRACTS.md: the pipeline quarantines no row of it."""
     _, _, workdir = bench
     for warehouse in ("warehouse_parquet.duckdb", "warehouse_csv.duckdb"):
         con = duckdb.connect(str(workdir / f"{warehouse}.werk" / "werkruimte.duckdb"), read_only=True)

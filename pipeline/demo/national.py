@@ -1,7 +1,7 @@
 """A national-size synthetic delivery, generated set-based in DuckDB (for `banenafspraak bench`).
 
 `generate_national(out_dir, scale, year, fmt, seed)` writes a delivery folder in the formats of
-EXTRACTS.md and returns row counts. Scale 1.0 is the size of the Netherlands: ≈ 8 M employees,
+docs/EXTRACTS.md and returns row counts. Scale 1.0 is the size of the Netherlands: ≈ 8 M employees,
 ≈ 10 M employment relations (IKV), ≈ 130 M payroll rows of year Y (every IKV has its periods for the
 whole year), ≈ 300 k doelgroepregister members (≈ 150 k of them work), ≈ 400 k employers; plus a
 small polis file of the nulmeting year (December 2012 rows of the doelgroep members only), so that
@@ -176,7 +176,7 @@ def _generate_parquet(out_dir: Path, scale: float, year: int, seed: int, tmp: Pa
 
 def parquet_to_csv(parquet_dir: Path, csv_dir: Path, temp_directory: Path | None = None) -> list[str]:
     """Write the CSV form of a Parquet delivery made by generate_national: same rows, same order,
-    same file split; `;`, decimal comma, J/N booleans, empty = null (EXTRACTS.md)."""
+    same file split; `;`, decimal comma, J/N booleans, empty = null (docs/EXTRACTS.md)."""
     parquet_dir, csv_dir = Path(parquet_dir), Path(csv_dir)
     _prepare(csv_dir)
     tmp = temp_directory or csv_dir.parent / f".{csv_dir.name}.tmp"

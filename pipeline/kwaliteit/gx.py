@@ -1,8 +1,9 @@
 """Great Expectations (GX 1.x) suites for the accepted rows and one year's final payroll versions.
 
-GX cannot validate DuckDB tables (STACK.md): `frame_for` runs the query in sql/kwaliteit/<name>.sql
-and returns a pandas DataFrame, `validate` checks it against the suite of the same name in an
-ephemeral GX context and writes Data Docs (HTML).
+GX 1.x cannot validate DuckDB tables through its SQL datasource (every expectation fails with
+`list index out of range`: GX reads results after DuckDB has dropped them), so `frame_for` runs the
+query in sql/kwaliteit/<name>.sql and returns a pandas DataFrame, and `validate` checks it against the
+suite of the same name in an ephemeral GX context and writes Data Docs (HTML).
 
 Suites (built in code; code lists read from data/reference, see `_codes`):
 - werkgevers          accepted rows of staging.werkgevers

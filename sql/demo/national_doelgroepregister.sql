@@ -1,5 +1,5 @@
 -- National-size synthetic delivery (pipeline/demo/national.py) — extract `doelgroepregister`
--- (EXTRACTS.md §3). Runs after national_personen.sql (tables `persoon`, macro `toeval`).
+-- (docs/EXTRACTS.md §3). Runs after national_personen.sql (tables `persoon`, macro `toeval`).
 --
 -- Members: every working doelgroep person (persoon.doelgroep_werkend, ≈ 150 k × scale) and as many
 -- members who do not work (persons from $n_werknemers on): ≈ 300 k × scale people.
@@ -91,7 +91,7 @@ JOIN gewicht AS gw
  AND d.u_grondslag * gw.totaal < gw.tot
 ORDER BY d.p, d.j;
 
--- The extract, columns exactly as EXTRACTS.md §3.
+-- The extract, columns exactly as docs/EXTRACTS.md §3.
 CREATE OR REPLACE MACRO doelgroepregister_extract() AS TABLE
 SELECT bsn, grondslag, datum_ingang, CAST(datum_einde AS DATE) AS datum_einde, woonregio
 FROM registratie

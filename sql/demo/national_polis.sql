@@ -1,4 +1,4 @@
--- National-size synthetic delivery (pipeline/demo/national.py) — extract `polis` (EXTRACTS.md §1).
+-- National-size synthetic delivery (pipeline/demo/national.py) — extract `polis` (docs/EXTRACTS.md §1).
 -- Runs after national_personen.sql (table `ikv`, macro `toeval`). Defines macros only; the
 -- generator writes each file with COPY (FROM polis_extract(...)) TO '…'.
 --

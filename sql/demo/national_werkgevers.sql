@@ -1,4 +1,4 @@
--- National-size synthetic delivery (pipeline/demo/national.py) — extract `werkgevers` (EXTRACTS.md §2).
+-- National-size synthetic delivery (pipeline/demo/national.py) — extract `werkgevers` (docs/EXTRACTS.md §2).
 --
 -- Run once per generation, in a scratch DuckDB database, before the other sql/demo files.
 -- Everything is set-based: one row per employer comes from range($n_werkgevers); every random
@@ -122,7 +122,7 @@ SELECT
 FROM versie1
 ORDER BY w;
 
--- The extract: one row per register version, columns exactly as EXTRACTS.md §2.
+-- The extract: one row per register version, columns exactly as docs/EXTRACTS.md §2.
 CREATE OR REPLACE MACRO werkgevers_extract() AS TABLE
 SELECT loonheffingennummer, naam, geldig_vanaf, geldig_tot, sector_risicogroep, overheidswerkgever,
        uren_sectorfonds_aandeel, overheidssector, sw_bedrijf, arbeidsmarktregio

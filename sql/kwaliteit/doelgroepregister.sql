@@ -1,4 +1,4 @@
--- Great Expectations frame 'doelgroepregister': the accepted register intervals (EXTRACTS.md §3).
+-- Great Expectations frame 'doelgroepregister': the accepted register intervals (docs/EXTRACTS.md §3).
 -- One row per accepted row of staging.doelgroepregister (persoon_id is the pseudonym, never a BSN);
 -- validated by the suite 'doelgroepregister' in pipeline/kwaliteit/gx.py.
 -- Parameters: none.

@@ -1,4 +1,4 @@
--- Great Expectations frame 'werkgevers': the accepted employer register versions (EXTRACTS.md §2).
+-- Great Expectations frame 'werkgevers': the accepted employer register versions (docs/EXTRACTS.md §2).
 -- One row per accepted row of staging.werkgevers; validated by the suite 'werkgevers' in
 -- pipeline/kwaliteit/gx.py. bron_bestand + regelnummer let a failure be traced to its input line.
 -- Parameters: none.
