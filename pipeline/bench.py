@@ -143,7 +143,7 @@ def _measure(delivery: Path, warehouse: Path, year: int, keys: dict[int, float])
     _fresh_warehouse(warehouse)
     started = time.perf_counter()
     run_ids = measure(delivery, warehouse, [year], provisional_keys=keys, log=lambda _: None, key=BENCH_KEY,
-                      kind="bench")
+                      kind="bench", progress=False)
     seconds = time.perf_counter() - started
     runs = _step_times(warehouse, run_ids)
     return seconds, runs, _pipeline_cells(warehouse, year)

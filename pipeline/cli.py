@@ -81,7 +81,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 def cmd_replay(args: argparse.Namespace) -> None:
     from pipeline.audit.replay import replay
 
-    print(replay(Path(args.delivery), Path(args.warehouse), args.year, log=lambda _: None))
+    print(replay(Path(args.delivery), Path(args.warehouse), args.year, log=print))
 
 
 def cmd_bench(args: argparse.Namespace) -> None:
@@ -104,11 +104,38 @@ def cmd_export(args: argparse.Namespace) -> None:
           f"{result.out.resolve()}, beschreven in {result.datapackage.name}.")
 
 
+def cmd_runs(args: argparse.Namespace) -> None:
+    from pipeline.runner import list_runs
+
+    rows = list_runs(Path(args.warehouse) if args.warehouse else None, limit=args.aantal)
+    if not rows:
+        print("Nog geen runs in deze Dagster-instantie.")
+        return
+    print(f"{'gestart (UTC)':20} {'soort':10} {'jaren':32} {'status':10} {'duur':>8}  run")
+    for row in rows:
+        print(f"{row['gestart']:20} {row['soort']:10} {row['jaren']:32} {row['status']:10} {row['duur']:>8}  {row['run_id']}")
+
+
+ENVIRONMENT_HELP = """omgevingsvariabelen:
+  BANENAFSPRAAK_PSEUDONIEM_SLEUTEL   geheime sleutel van het BSN-pseudoniem (verplicht voor run en replay)
+  BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT  geheugenlimiet van DuckDB (standaard 8GB)
+  BANENAFSPRAAK_DUCKDB_THREADS       aantal DuckDB-threads (standaard 2)
+  BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY  map voor uitwijkbestanden van DuckDB (standaard <warehouse>.werk/spill)
+  BANENAFSPRAAK_LOG_LEVEL            niveau van het Dagster-consolelog (standaard CRITICAL: alleen de voortgang)
+  DAGSTER_HOME                       Dagster-instantie met de runhistorie (standaard <warehouse>.dagster)"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="banenafspraak", description="De jaarlijkse meting van de banenafspraak.")
+    from importlib import metadata
+
+    parser = argparse.ArgumentParser(prog="banenafspraak", description="De jaarlijkse meting van de banenafspraak.",
+                                     epilog=ENVIRONMENT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"banenafspraak {metadata.version('banenafspraak')}",
+                        help="toon de versie en stop")
     verbs = parser.add_subparsers(dest="verb", required=True)
 
-    run = verbs.add_parser("run", help="meet jaren uit een levering in een DuckDB-bestand")
+    run = verbs.add_parser("run", help="meet jaren uit een levering in een DuckDB-bestand", epilog=ENVIRONMENT_HELP,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("--delivery", required=True, help="map met polis/, werkgevers/, doelgroepregister/")
     run.add_argument("--warehouse", required=True, help="het DuckDB-bestand voor analisten")
     run.add_argument("--year", required=True, type=int, action="append", help="meetjaar (herhaalbaar)")
@@ -129,10 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
     demo.set_defaults(func=cmd_demo)
 
-    bench = verbs.add_parser("bench", help="time a full measurement of a national delivery against the DuckDB floor")
-    bench.add_argument("--scale", required=True, type=float, help="1.0 = national size (about 130 M polis rows)")
-    bench.add_argument("--workdir", default="bench", help="folder for the generated delivery and the warehouses")
-    bench.add_argument("--year", type=int, default=2023, help="measurement year (with the nulmeting 2012)")
+    bench = verbs.add_parser("bench", help="meet de pijplijn op een levering van landelijke omvang tegen de DuckDB-ondergrens")
+    bench.add_argument("--scale", required=True, type=float, help="1.0 = landelijke omvang (ongeveer 130 mln. polisrijen)")
+    bench.add_argument("--workdir", default="bench", help="map voor de gegenereerde levering en de warehouses")
+    bench.add_argument("--year", type=int, default=2023, help="meetjaar (met de nulmeting 2012)")
     bench.set_defaults(func=cmd_bench)
 
     export = verbs.add_parser("export", help="schrijf elke tabel en view van het analistenbestand als Parquet en CSV, "
@@ -140,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--warehouse", required=True, help="het gepubliceerde DuckDB-bestand (wordt alleen gelezen)")
     export.add_argument("--out", required=True, help="map voor csv/, parquet/ en datapackage.json (wordt aangemaakt)")
     export.set_defaults(func=cmd_export)
+    runs = verbs.add_parser("runs", help="toon de runs (soort, jaren, status, duur) van een warehouse")
+    runs.add_argument("--warehouse", default=None, help="het DuckDB-bestand (standaard: $DAGSTER_HOME)")
+    runs.add_argument("--aantal", type=int, default=25, help="hoeveel runs, nieuwste eerst (standaard 25)")
+    runs.set_defaults(func=cmd_runs)
     return parser
 
 

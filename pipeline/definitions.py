@@ -18,6 +18,7 @@ from dagster import (
     Definitions,
     RunRequest,
     ScheduleEvaluationContext,
+    colored_console_logger,
     define_asset_job,
     in_process_executor,
     schedule,
@@ -31,6 +32,7 @@ from pipeline.kwaliteit.assets import ASSETS as KWALITEIT_ASSETS
 from pipeline.meting.assets import ASSETS as METING_ASSETS
 from pipeline.publicatie.assets import ASSETS as PUBLICATIE_ASSETS
 from pipeline.resources import default_resources
+from pipeline.voortgang import voortgang
 
 ALL_ASSETS = [*SOURCES, *INGEST_ASSETS, *METING_ASSETS, *KWALITEIT_ASSETS, *AUDIT_ASSETS, *PUBLICATIE_ASSETS]
 
@@ -65,6 +67,7 @@ def build_definitions(resources: Mapping[str, ConfigurableResource]) -> Definiti
         schedules=[jaarlijkse_meting],
         resources=dict(resources),
         executor=in_process_executor,
+        loggers={"console": colored_console_logger, "voortgang": voortgang},
     )
 
 

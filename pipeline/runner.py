@@ -137,6 +137,7 @@ def measure(
     key: str | None = None,
     kind: str = "meting",
     command: str | None = None,
+    progress: bool = True,
 ) -> list[str]:
     """Measure `years` (plus the nulmeting) from `delivery` into `warehouse` in one Dagster run:
     ingestion once, every step set-based over the years, publication once. Returns [run id].
@@ -186,7 +187,10 @@ def measure(
     })
     job = defs.resolve_job_def("jaarmeting")
     run_config = {
-        "loggers": {"console": {"config": {"log_level": os.environ.get("BANENAFSPRAAK_LOG_LEVEL", "CRITICAL")}}},
+        "loggers": {
+            "console": {"config": {"log_level": os.environ.get("BANENAFSPRAAK_LOG_LEVEL", "CRITICAL")}},
+            "voortgang": {"config": {"uit": not progress}},
+        },
     }
     tags = {
         "banenafspraak/soort": kind,
@@ -209,4 +213,61 @@ def measure(
                 f"De meting van {', '.join(map(str, ordered))} is mislukt (Dagster-run {result.run_id}); het "
                 f"gepubliceerde bestand {warehouse} is niet gewijzigd. Oorzaak: {_failure_message(result)}"
             )
+        observe_sources(instance, warehouse)
     return [result.run_id]
+
+
+def observe_sources(instance, warehouse: Path) -> None:
+    """Record an observation of each delivery source (levering/<extract>) with the data version of
+    the files the run ingested, so the UI shows the sources as observed after a CLI run too. The
+    sha256 of every file comes from the ingestion's own record: no second read of the delivery."""
+    import duckdb
+    from dagster import AssetKey, AssetObservation
+    from dagster._core.definitions.data_version import DATA_VERSION_TAG
+
+    from pipeline.ingest.sources import fingerprint_of
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute("SELECT extract, bron_bestand, bytes, sha256 FROM kwaliteit.bestanden").fetchall()
+    finally:
+        con.close()
+    for extract in sorted({r[0] for r in rows}):
+        version = fingerprint_of((f, b, h) for e, f, b, h in rows if e == extract)
+        instance.report_runless_asset_event(AssetObservation(
+            asset_key=AssetKey(["levering", extract]), tags={DATA_VERSION_TAG: version},
+            metadata={"bestanden": sum(1 for r in rows if r[0] == extract), "bron": "vastgelegd bij het inlezen"}))
+
+
+def list_runs(warehouse: Path | None, limit: int = 25) -> list[dict[str, str]]:
+    """The runs of the warehouse's Dagster instance, newest first, as the `runs` verb shows them."""
+    import datetime as _dt
+
+    from dagster import DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
+
+    if warehouse is not None:
+        warehouse = warehouse.expanduser().resolve()
+        home = Path(os.environ.get("DAGSTER_HOME") or warehouse.with_name(warehouse.name + ".dagster"))
+    elif os.environ.get("DAGSTER_HOME"):
+        home = Path(os.environ["DAGSTER_HOME"])
+    else:
+        raise MeasurementError("Geef --warehouse FILE op (of zet DAGSTER_HOME) om de runs te tonen.")
+    if not (home / "dagster.yaml").exists():
+        raise MeasurementError(f"Geen Dagster-instantie in {home}: met dit warehouse is nog niet gemeten.")
+    rows = []
+    with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        for record in instance.get_run_records(limit=limit):
+            run = record.dagster_run
+            started = record.start_time
+            duration = (record.end_time - started) if record.end_time and started else None
+            rows.append({
+                "run_id": run.run_id,
+                "gestart": _dt.datetime.fromtimestamp(started, _dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+                if started else "",
+                "soort": run.tags.get("banenafspraak/soort", "ui/schema"),
+                "jaren": run.tags.get("banenafspraak/jaren", run.tags.get("dagster/partition", "")),
+                "status": run.status.value.lower(),
+                "duur": f"{duration:.1f} s" if duration is not None else "",
+            })
+    return rows

@@ -1,7 +1,7 @@
 """A small published analyst file, built once per test process, for the dictionary and export tests.
 
 It is made the way a user makes one: a tiny hand-made delivery (the one of tests/test_cli.py's
-`measured` fixture, repeated here so these tests do not depend on another test module) measured
+`measured` fixture uses this run too) measured
 by `banenafspraak run` in a subprocess, so the file holds every table and view that publication
 writes today. 2022 is measured with a provisional key, so the file also holds provisional rows and
 a key share of 1 − 0.7.
@@ -36,10 +36,10 @@ REGISTER = [
 ]
 
 
-def _polis(bsn, lhn, ikv, year, hours):
+def _polis(bsn, lhn, ikv, year, hours, delivered=None):
     return dict(bsn=bsn, loonheffingennummer=lhn, ikv_id=ikv, tijdvak_begin=f"{year}-12-01",
                 tijdvak_einde=f"{year}-12-31", verloonde_uren=hours, code_aard_arbeidsverhouding=1,
-                aanleverdatum=f"{year + 1}-01-15", volgnummer=1)
+                aanleverdatum=delivered or f"{year + 1}-01-15", volgnummer=1)
 
 
 POLIS = [
@@ -63,8 +63,9 @@ def banenafspraak(*args: str, env: dict | None = None) -> subprocess.CompletedPr
 
 
 @functools.cache
-def published_warehouse() -> Path:
-    """The path of the published file (build once; copy it before writing to it)."""
+def published_run() -> tuple[Path, Path, subprocess.CompletedProcess]:
+    """(delivery, published file, the command's result), built once per test process; copy the
+    file before writing to it. Shared by the CLI, publication, dictionary and export tests."""
     root = Path(tempfile.mkdtemp(prefix="banenafspraak-gepubliceerd-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)
     delivery = write_delivery(root / "levering", POLIS, WERKGEVERS, REGISTER)
@@ -72,4 +73,9 @@ def published_warehouse() -> Path:
     result = banenafspraak("run", "--delivery", str(delivery), "--warehouse", str(warehouse),
                            "--year", "2021", "--year", "2022", "--provisional-key", "2022=0.7")
     assert result.returncode == 0, result.stderr
-    return warehouse
+    return delivery, warehouse, result
+
+
+def published_warehouse() -> Path:
+    """The path of the published file (build once; copy it before writing to it)."""
+    return published_run()[1]

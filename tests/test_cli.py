@@ -16,39 +16,8 @@ pytestmark = pytest.mark.slow  # runs the pipeline (a Dagster run) end to end
 
 D = 25.5 * 31 / 7  # hours of one baan in December (METHOD R8), computed here independently
 
-WERKGEVERS = [
-    dict(loonheffingennummer="100000001L01", naam="Markt BV", geldig_vanaf="2000-01-01", sector_risicogroep=10,
-         overheidswerkgever=False, uren_sectorfonds_aandeel=0.0, sw_bedrijf=False, arbeidsmarktregio="AMR01"),
-    dict(loonheffingennummer="100000002L01", naam="Gemeente", geldig_vanaf="2000-01-01", sector_risicogroep=63,
-         overheidswerkgever=True, uren_sectorfonds_aandeel=0.1, overheidssector="Gemeenten", sw_bedrijf=False,
-         arbeidsmarktregio="AMR02"),
-    dict(loonheffingennummer="100000003L01", naam="Uitzend BV", geldig_vanaf="2000-01-01", sector_risicogroep=52,
-         overheidswerkgever=False, uren_sectorfonds_aandeel=0.0, sw_bedrijf=False, arbeidsmarktregio="AMR03"),
-]
-REGISTER = [
-    dict(bsn=BSN[0], grondslag="WAJONG", datum_ingang="2010-01-01", woonregio="AMR01"),
-    dict(bsn=BSN[1], grondslag="IB", datum_ingang="2016-01-01", woonregio="AMR02"),
-    dict(bsn=BSN[2], grondslag="IB", datum_ingang="2010-01-01", woonregio="AMR03"),
-]
-
-
-def _polis(bsn, lhn, ikv, year, hours, delivered=None):
-    return dict(bsn=bsn, loonheffingennummer=lhn, ikv_id=ikv, tijdvak_begin=f"{year}-12-01",
-                tijdvak_einde=f"{year}-12-31", verloonde_uren=hours, code_aard_arbeidsverhouding=1,
-                aanleverdatum=delivered or f"{year + 1}-01-15", volgnummer=1)
-
-
-POLIS = [
-    _polis(BSN[0], "100000001L01", "1", 2012, 100.0),
-    _polis(BSN[0], "100000001L01", "1", 2021, 120.0),
-    _polis(BSN[1], "100000002L01", "7", 2021, 80.0),
-    _polis(BSN[2], "100000003L01", "3", 2012, 50.0),
-    _polis(BSN[2], "100000003L01", "3", 2021, 60.0),
-    _polis(BSN[2], "100000003L01", "3", 2022, 70.0),
-    _polis("123456789", "100000001L01", "9", 2021, 40.0),  # fails the elfproef: quarantined
-    # 150 colleagues outside the doelgroep: never counted (and the bad row stays under 1 %)
-    *[_polis(BSN[3], "100000001L01", f"x{i}", 2021, 30.0) for i in range(150)],
-]
+# The hand-made delivery of the shared published run (tests/published.py): 2012, 2021, 2022.
+from tests.published import POLIS, REGISTER, WERKGEVERS, _polis  # noqa: E402,F401  (also used by other modules)
 
 
 def banenafspraak(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -59,13 +28,12 @@ def banenafspraak(*args: str, env: dict | None = None) -> subprocess.CompletedPr
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
-    root = tmp_path_factory.mktemp("cli")
-    delivery = write_delivery(root / "levering", POLIS, WERKGEVERS, REGISTER)
-    warehouse = root / "out" / "w.duckdb"
-    result = banenafspraak("run", "--delivery", str(delivery), "--warehouse", str(warehouse),
-                           "--year", "2021", "--year", "2022", "--provisional-key", "2022=0.7")
-    return delivery, warehouse, result
+def measured() -> tuple[Path, Path, subprocess.CompletedProcess]:
+    """The run of 2021 and 2022 (provisional key) over this module's delivery, made once per test
+    process (tests/published.py holds the same rows) and shared with the other modules."""
+    from tests.published import published_run
+
+    return published_run()
 
 
 def test_run_fills_meting_banen_with_hand_computed_values(measured):

@@ -15,6 +15,8 @@ from pipeline.publicatie.dictionary import apply_dictionary, load_dictionary
 from pipeline.publicatie.export import ExportError, export, frictionless_type
 from tests.published import banenafspraak, published_warehouse
 
+pytestmark = pytest.mark.slow  # reads the shared published run (tests/published.py)
+
 
 def _read_back(con: duckdb.DuckDBPyConnection, csv_path: Path, columns: list[tuple[str, str]]) -> str:
     """SQL that reads an exported CSV back into the column types of the table it came from."""

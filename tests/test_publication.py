@@ -13,8 +13,7 @@ import duckdb
 import pytest
 
 from pipeline.publicatie.publish import POINTS, old_tables, publish_run
-from tests.conftest import write_delivery
-from tests.test_cli import POLIS, REGISTER, WERKGEVERS, banenafspraak
+from tests.published import published_run
 
 pytestmark = pytest.mark.slow  # runs the pipeline (a Dagster run) end to end
 
@@ -35,14 +34,14 @@ def _state(path: Path) -> dict[str, list[tuple]]:
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> dict[str, Path]:
-    """A published warehouse (old state) and a working database whose rows differ (new state)."""
+    """A published warehouse of 2012, 2021, 2022 (old state) and a working database whose rows
+    differ (new state); the run publishes 2012 and 2021, so 2022 must stay as it was."""
     root = tmp_path_factory.mktemp("publicatie")
-    delivery = write_delivery(root / "levering", POLIS, WERKGEVERS, REGISTER)
+    _, shared, _ = published_run()
     warehouse = root / "w.duckdb"
-    result = banenafspraak("run", "--delivery", str(delivery), "--warehouse", str(warehouse), "--year", "2021")
-    assert result.returncode == 0, result.stderr
+    shutil.copyfile(shared, warehouse)
     new_work = root / "nieuw.duckdb"
-    shutil.copyfile(warehouse.with_name("w.duckdb.werk") / "werkruimte.duckdb", new_work)
+    shutil.copyfile(shared.with_name(shared.name + ".werk") / "werkruimte.duckdb", new_work)
     con = duckdb.connect(str(new_work))
     con.execute("UPDATE meting.banen SET banen = banen + 1, extra_banen = extra_banen + 0.5")
     con.execute("UPDATE audit.runs SET dagster_run_id = 'nieuwe-run'")
@@ -55,9 +54,10 @@ def published(tmp_path_factory) -> dict[str, Path]:
 
 def test_publication_replaces_every_year_of_the_run_and_keeps_other_years(published, tmp_path):
     old, new = _state(published["old"]), _state(published["expected"])
-    assert {row[0] for row in new["meting.banen"]} == set(YEARS)
-    assert new["meting.banen"] != old["meting.banen"]
-    assert {row[1] for row in new["audit.runs"]} == {"nieuwe-run"}
+    assert {row[0] for row in new["meting.banen"]} == {*YEARS, 2022}
+    assert [r for r in new["meting.banen"] if r[0] == 2022] == [r for r in old["meting.banen"] if r[0] == 2022]
+    assert [r for r in new["meting.banen"] if r[0] in YEARS] != [r for r in old["meting.banen"] if r[0] in YEARS]
+    assert {row[1] for row in new["audit.runs"] if row[0] in YEARS} == {"nieuwe-run"}
     # a run of one year leaves the rows of the other year as they were
     target = tmp_path / "w.duckdb"
     shutil.copyfile(published["old"], target)

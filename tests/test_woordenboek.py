@@ -17,6 +17,8 @@ from pipeline.publicatie.dictionary import (
 )
 from tests.published import published_warehouse
 
+pytestmark = pytest.mark.slow  # reads the shared published run (tests/published.py)
+
 
 @pytest.fixture(scope="module")
 def commented(tmp_path_factory) -> Path:

@@ -102,7 +102,10 @@ def replay(delivery: Path, warehouse: Path, year: int, log=print, key: str | Non
         guard_key(warehouse, key_fingerprint(key))
     except KeyMismatch as exc:
         raise ReplayMismatch(str(exc)) from None
+    log(f"replay {year}: sha256 van de {len(recorded.files)} invoerbestanden vergelijken met audit.invoerbestanden …")
     check_fingerprints(delivery, recorded.files)
+    log(f"replay {year}: invoer ongewijzigd; {year} en de nulmeting opnieuw meten in een kladwarehouse, "
+        f"met de vastgelegde afsluitdatum en sleutel …")
     with tempfile.TemporaryDirectory(prefix="banenafspraak-replay-") as scratch:
         replay_warehouse = Path(scratch) / "replay.duckdb"
         measure(
@@ -123,6 +126,7 @@ def replay(delivery: Path, warehouse: Path, year: int, log=print, key: str | Non
                 "SELECT naam, waarde FROM audit.referentiewaarden WHERE jaar = ?", [year]).fetchall())
         finally:
             con.close()
+    log(f"replay {year}: {len(banen)} cellen van meting.banen en meting.personen vergelijken met {warehouse.name} …")
     if banen == recorded.banen and personen == recorded.personen:
         return (f"replay {year}: identiek — {len(banen)} cellen van meting.banen en meting.personen gelijk aan "
                 f"{warehouse.name}, invoer ongewijzigd ({len(recorded.files)} bestanden).")

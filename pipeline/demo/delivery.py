@@ -1,7 +1,7 @@
 """Synthetic national delivery for the demo and the end-to-end tests: `generate_delivery`.
 
 `generate_delivery(out_dir, years, scale, seed, bad_rows)` writes a delivery folder in the formats of
-EXTRACTS.md (`polis/`, `werkgevers/`, `doelgroepregister/`) and returns a `Bookkeeping`. The
+docs/EXTRACTS.md (`polis/`, `werkgevers/`, `doelgroepregister/`) and returns a `Bookkeeping`. The
 bookkeeping is the independent oracle for the pipeline: per year it holds the December hours per
 cell (formeel_markt, formeel_overheid, inleen; before the verdeelsleutel), the number of working
 persons and the size of the doelgroep. They come from the generator's own arrays (numpy), through a

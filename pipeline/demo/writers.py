@@ -1,4 +1,4 @@
-"""The files of a delivery: polis, werkgevers and doelgroepregister in the formats of EXTRACTS.md.
+"""The files of a delivery: polis, werkgevers and doelgroepregister in the formats of docs/EXTRACTS.md.
 
 Polis: one file per year in a mix of formats (CSV with a BOM, CSV with reordered columns, CSV with
 short decimals, gzipped CSV, typed Parquet) plus `polis_correcties.csv` with the later versions of

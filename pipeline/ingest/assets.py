@@ -6,16 +6,19 @@ accepted rows (staging.*); the rest is the quarantine.
 """
 
 
+import time
+
 import duckdb
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     Failure,
+    MaterializeResult,
     MetadataValue,
     asset,
-    asset_check,
 )
 
 from pipeline.ingest.sources import SOURCE_KEYS
@@ -99,8 +102,8 @@ def ingest_extract(
     warehouse: WarehouseResource,
     pseudonym_key: PseudonymKeyResource | None,
     cross_checks: str | None,
-) -> None:
-    """Read every file of one extract into ingest.<extract>, in one transaction."""
+):
+    """Read every file of one extract into ingest.<extract>, in one transaction; then its checks."""
     try:
         files = discover(delivery.root, extract)
     except DeliveryError as exc:
@@ -123,6 +126,7 @@ def ingest_extract(
         if extract == "polis":
             prepare_polis(con, delivery.root, _read)
         for source in files:
+            started = time.monotonic()
             _read(con, source, f"ingest/{extract}.sql", {**params, "bron_bestand": source.relative})
             if extract == "polis":
                 # The polis pass counts what it read and what it did not keep (sql/ingest/polis.sql).
@@ -136,6 +140,9 @@ def ingest_extract(
                 con.execute(f"SELECT count(*) FROM read_parquet('{_escape(source.path)}')").fetchone()[0]
                 if source.format == "parquet" else None
             )
+            seconds = max(time.monotonic() - started, 1e-6)
+            context.log.info(f"{source.relative}: {rows_read:,} rijen gelezen in {seconds:.1f} s "
+                             f"({rows_read / seconds:,.0f} rijen/s)".replace(",", "."))
             con.execute(
                 "INSERT INTO ingest.bestanden VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [extract, source.relative, source.format, source.bytes, source.sha256(), rows_read,
@@ -158,25 +165,37 @@ def ingest_extract(
     table = "| bestand | formaat | gelezen | geaccepteerd | quarantaine |\n|---|---|---|---|---|\n" + "\n".join(
         f"| {f} | {fmt} | {r} | {a} | {q} |" for f, fmt, r, a, q in per_file
     )
-    context.add_output_metadata(
-        {
-            "bestanden": len(per_file),
-            "rijen_gelezen": sum(r for _, _, r, _, _ in per_file),
-            "rijen_geaccepteerd": sum(a for _, _, _, a, _ in per_file),
-            "rijen_quarantaine": sum(q for _, _, _, _, q in per_file),
-            "per_bestand": MetadataValue.md(table),
-        }
-    )
+    yield MaterializeResult(metadata={
+        "bestanden": len(per_file),
+        "rijen_gelezen": sum(r for _, _, r, _, _ in per_file),
+        "rijen_geaccepteerd": sum(a for _, _, _, a, _ in per_file),
+        "rijen_quarantaine": sum(q for _, _, _, _, q in per_file),
+        "per_bestand": MetadataValue.md(table),
+    })
+    # The blocking checks of the extract, in the same step (no step of their own per check).
+    yield _reconcile(warehouse, extract)
+    yield _quarantine_share(warehouse, extract)
+
+
+def _check_specs(key: AssetKey) -> list[AssetCheckSpec]:
+    return [
+        AssetCheckSpec("rijen_sluiten", asset=key, blocking=True,
+                       description="rijen gelezen = bewaard (geaccepteerd + quarantaine) + niet bewaard, per bestand"),
+        AssetCheckSpec("quarantaine_onder_drempel", asset=key, blocking=True,
+                       description="aandeel rijen in quarantaine ≤ quarantaine_drempel_aandeel (parameters.csv)"),
+    ]
 
 
 @asset(key=WERKGEVERS, group_name=GROUP, deps=[REFERENCE, SOURCE_KEYS["werkgevers"]],
+       check_specs=_check_specs(WERKGEVERS),
        code_version=sql_hash(["ingest/werkgevers.sql", "ingest/werkgevers_versies.sql"]),
        description="Employer register versions (EXTRACTS.md §2), checked; overlapping versions rejected.")
-def werkgevers(context: AssetExecutionContext, delivery: DeliveryResource, warehouse: WarehouseResource) -> None:
-    ingest_extract(context, "werkgevers", delivery, warehouse, None, "ingest/werkgevers_versies.sql")
+def werkgevers(context: AssetExecutionContext, delivery: DeliveryResource, warehouse: WarehouseResource):
+    yield from ingest_extract(context, "werkgevers", delivery, warehouse, None, "ingest/werkgevers_versies.sql")
 
 
 @asset(key=DOELGROEPREGISTER, group_name=GROUP, deps=[REFERENCE, SOURCE_KEYS["doelgroepregister"]],
+       check_specs=_check_specs(DOELGROEPREGISTER),
        code_version=sql_hash(["ingest/doelgroepregister.sql"]),
        description="Doelgroepregister intervals (EXTRACTS.md §3), BSN pseudonymised, checked.")
 def doelgroepregister(
@@ -184,11 +203,11 @@ def doelgroepregister(
     delivery: DeliveryResource,
     warehouse: WarehouseResource,
     pseudonym_key: PseudonymKeyResource,
-) -> None:
-    ingest_extract(context, "doelgroepregister", delivery, warehouse, pseudonym_key, None)
+):
+    yield from ingest_extract(context, "doelgroepregister", delivery, warehouse, pseudonym_key, None)
 
 
-@asset(key=POLIS, group_name=GROUP,
+@asset(key=POLIS, group_name=GROUP, check_specs=_check_specs(POLIS),
        deps=[REFERENCE, WERKGEVERS, DOELGROEPREGISTER, SOURCE_KEYS["polis"], SOURCE_KEYS["doelgroepregister"]],
        code_version=sql_hash(["ingest/polis.sql", "ingest/register_bsn.sql", "ingest/werkgever_jaren.sql",
                               "ingest/polis_kruiscontroles.sql"]),
@@ -198,8 +217,8 @@ def polis(
     delivery: DeliveryResource,
     warehouse: WarehouseResource,
     pseudonym_key: PseudonymKeyResource,
-) -> None:
-    ingest_extract(context, "polis", delivery, warehouse, pseudonym_key, "ingest/polis_kruiscontroles.sql")
+):
+    yield from ingest_extract(context, "polis", delivery, warehouse, pseudonym_key, "ingest/polis_kruiscontroles.sql")
 
 
 def _reconcile(warehouse: WarehouseResource, extract: str) -> AssetCheckResult:
@@ -223,6 +242,7 @@ def _reconcile(warehouse: WarehouseResource, extract: str) -> AssetCheckResult:
         if r != n or not unique or (m is not None and m != r)
     ]
     return AssetCheckResult(
+        check_name="rijen_sluiten",
         passed=not wrong,
         severity=AssetCheckSeverity.ERROR,
         description="rijen gelezen = bewaard (geaccepteerd + quarantaine) + niet bewaard, per bestand",
@@ -240,6 +260,7 @@ def _quarantine_share(warehouse: WarehouseResource, extract: str) -> AssetCheckR
         ).fetchone()
     share = rejected / total if total else 0.0
     return AssetCheckResult(
+        check_name="quarantaine_onder_drempel",
         passed=share <= threshold,
         severity=AssetCheckSeverity.ERROR,
         description=f"aandeel rijen in quarantaine ≤ {threshold}",
@@ -247,21 +268,5 @@ def _quarantine_share(warehouse: WarehouseResource, extract: str) -> AssetCheckR
     )
 
 
-def _checks_for(key: AssetKey, extract: str):
-    @asset_check(asset=key, name="rijen_sluiten", blocking=True)
-    def rijen_sluiten(warehouse: WarehouseResource) -> AssetCheckResult:
-        return _reconcile(warehouse, extract)
-
-    @asset_check(asset=key, name="quarantaine_onder_drempel", blocking=True)
-    def quarantaine_onder_drempel(warehouse: WarehouseResource) -> AssetCheckResult:
-        return _quarantine_share(warehouse, extract)
-
-    return [rijen_sluiten, quarantaine_onder_drempel]
-
-
 ASSETS = [referentiedata, werkgevers, doelgroepregister, polis]
-CHECKS = [
-    *_checks_for(WERKGEVERS, "werkgevers"),
-    *_checks_for(DOELGROEPREGISTER, "doelgroepregister"),
-    *_checks_for(POLIS, "polis"),
-]
+CHECKS: list = []  # the extracts' checks are check_specs of their assets

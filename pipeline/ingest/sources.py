@@ -13,13 +13,19 @@ from pipeline.resources import DeliveryResource
 
 
 def fingerprint(delivery: DeliveryResource, extract: str) -> str:
-    digest = hashlib.sha256()
     try:
         files = discover(delivery.root, extract)
     except DeliveryError as exc:
         return "onleesbaar:" + hashlib.sha256(str(exc).encode()).hexdigest()[:16]
-    for source in files:
-        digest.update(f"{source.relative}\0{source.bytes}\0{source.sha256()}\n".encode())
+    return fingerprint_of((source.relative, source.bytes, source.sha256()) for source in files)
+
+
+def fingerprint_of(files) -> str:
+    """The data version of an extract from (path within the delivery, bytes, sha256) per file: the
+    same from the files themselves (observing) as from what ingestion recorded (after a CLI run)."""
+    digest = hashlib.sha256()
+    for relative, size, sha in sorted(files):
+        digest.update(f"{relative}\0{size}\0{sha}\n".encode())
     return digest.hexdigest()
 
 

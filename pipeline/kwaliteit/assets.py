@@ -33,11 +33,14 @@ from pipeline.sqlfiles import sql_hash
 
 GX = AssetKey(["kwaliteit", "great_expectations"])
 FRAME_DEPS = [WERKGEVERS, DOELGROEPREGISTER, AssetKey(["werk", "definitieve_versies"])]
+# Ordering only: the suites run after the audit steps, the last DuckDB work before publication, so
+# the worker's GX import overlaps with as much of the run as possible.
+AFTER = [AssetKey(["audit", "grootboek"]), AssetKey(["audit", "bijdragen"])]
 
 
 @multi_asset(
     name="great_expectations",
-    specs=[AssetSpec(GX, deps=FRAME_DEPS, group_name="kwaliteit",
+    specs=[AssetSpec(GX, deps=[*FRAME_DEPS, *AFTER], group_name="kwaliteit",
                      code_version=sql_hash([f"kwaliteit/{s}.sql" for s in SUITES]),
                      description="Great Expectations suites werkgevers, doelgroepregister and polis_venster "
                                  "(final versions of every year of the run); Data Docs per run.")],

@@ -23,19 +23,21 @@ class GxWorkerResource(ConfigurableResource):
     """A process that validates Great Expectations suites for the steps of one run."""
 
     _pool: ProcessPoolExecutor | None = PrivateAttr(default=None)
+    _warm: Future | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         self._pool = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=import_gx
         )
-        self._pool.submit(ready)  # start the worker (and its GX import) now, not at first use
+        self._warm = self._pool.submit(ready)  # start the worker (and its GX import) now, not at first use
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._pool is not None:
             # A run that stops early (a file that cannot be read) must not leave the worker
             # importing GX on the second core: stop it outright.
-            for process in list((self._pool._processes or {}).values()):
-                process.terminate()
+            if self._warm is not None and not self._warm.done():
+                for process in list((self._pool._processes or {}).values()):
+                    process.terminate()
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 

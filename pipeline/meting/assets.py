@@ -99,16 +99,18 @@ def run_steps(
         key = step_key(step)
         if key not in selected:
             continue
-        context.log.info(f"{step.table} ({step.rule}) voor {', '.join(map(str, years))}")
+        context.log.info(f"{step.table} ({step.rule.split(' — ')[0]}, sql/{step.sql}) voor {', '.join(map(str, years))}")
         con.execute("BEGIN TRANSACTION")
         run_sql(con, step.sql, params or {})
         con.execute("COMMIT")
         counts = dict(con.execute(
             f"SELECT jaar, count(*) FROM {step.table} WHERE jaar IN (SELECT jaar FROM werk.meetjaren) GROUP BY jaar"
         ).fetchall())
-        yield from report(context, key, years, {y: {"rijen": counts.get(y, 0)} for y in years},
-                          {"sql": f"sql/{step.sql}", "rijen_per_jaar": MetadataValue.json(
-                              {str(y): counts.get(y, 0) for y in years})})
+        metadata = {"sql": f"sql/{step.sql}", "rijen_per_jaar": MetadataValue.json(
+            {str(y): counts.get(y, 0) for y in years})}
+        if step.table == "meting.banen":  # the Table 1 preview of the run's latest year
+            metadata["tabel1"] = MetadataValue.md(tabel1_markdown(con, max(years)))
+        yield from report(context, key, years, {y: {"rijen": counts.get(y, 0)} for y in years}, metadata)
 
 
 def report(
@@ -141,8 +143,6 @@ def meting(context: AssetExecutionContext, warehouse: WarehouseResource, opdrach
     with warehouse.connect() as con:
         prepare_years(con, opdracht, years)
         yield from run_steps(context, con, STEPS, years)
-        if AssetKey(["meting", "banen"]) in context.selected_asset_keys:
-            context.log.info("Tabel 1, meting " + str(max(years)) + "\n" + tabel1_markdown(con, max(years)))
 
 
 ASSETS = [meting]

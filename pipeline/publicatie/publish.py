@@ -39,10 +39,13 @@ def publish_run(
     work_path: Path,
     published_path: Path,
     years: Sequence[int],
-    apply_comments: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    apply_comments: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
     at_point: Callable[[str], None] = lambda point: None,
 ) -> None:
-    """Publish `years` from the working database; called under the warehouse's writer lock."""
+    """Publish `years` from the working database; called under the warehouse's writer lock.
+    apply_comments: what puts the data dictionary on every object (default: data/woordenboek.csv)."""
+    if apply_comments is None:
+        from pipeline.publicatie.dictionary import apply_dictionary as apply_comments
     published_path.parent.mkdir(parents=True, exist_ok=True)
     for stale in published_path.parent.glob(f".{published_path.name}.*.tmp"):
         stale.unlink(missing_ok=True)  # left by a killed run (we hold the writer lock)
@@ -58,8 +61,7 @@ def publish_run(
             run_sql(con, "publicatie/publiceren.sql", {"jaren": [int(y) for y in years]})
             run_sql(con, "publicatie/tabel1.sql")
             run_sql(con, "publicatie/views.sql")
-            if apply_comments is not None:
-                apply_comments(con)
+            apply_comments(con)  # last: a recreated table or view loses its comments
             con.execute("COMMIT")
             con.execute("CHECKPOINT nieuw")
         finally:
