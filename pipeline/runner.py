@@ -127,6 +127,21 @@ def check_options(years: Sequence[int], provisional_keys: Mapping[int, float],
     return ordered
 
 
+def check_writable(warehouse: Path) -> None:
+    """The folder of the warehouse must take new files (the staging copy, the working database)."""
+    import tempfile
+
+    try:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=warehouse.parent, prefix=".banenafspraak-schrijftest-"):
+            pass
+    except OSError as exc:
+        raise MeasurementError(
+            f"De map {warehouse.parent} van het warehouse is niet beschrijfbaar ({exc.strerror or exc}); kies een "
+            "map waarin deze gebruiker bestanden mag maken."
+        ) from None
+
+
 def measure(
     delivery: Path,
     warehouse: Path,
@@ -158,6 +173,7 @@ def measure(
             f"De sleutel voor het pseudonimiseren van BSN's ontbreekt: zet de omgevingsvariabele {KEY_ENV}."
         )
     ordered = check_options(years, provisional_keys, cutoff_dates)
+    check_writable(warehouse)
     from pipeline.resources import KeyMismatch, guard_key, key_fingerprint
 
     try:

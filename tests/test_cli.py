@@ -204,3 +204,22 @@ def test_a_run_or_replay_with_another_pseudonym_key_stops_and_changes_nothing(me
     from pipeline.resources import key_fingerprint
 
     assert recorded == key_fingerprint(TEST_KEY) and TEST_KEY not in recorded
+
+
+def test_bad_options_and_an_unwritable_folder_fail_at_once_in_one_paragraph(measured, tmp_path):
+    delivery, _, _ = measured
+    not_a_folder = tmp_path / "een-bestand"  # the warehouse's folder is a file: nobody, not even root, can write there
+    not_a_folder.write_text("x")
+    cases = [
+        (["--year", "2021", "--cutoff-date", "2022-13-01"], "Afsluitdatum '2022-13-01'", tmp_path / "a.duckdb"),
+        (["--year", "2021", "--provisional-key", "2021=x"], "--provisional-key verwacht", tmp_path / "b.duckdb"),
+        (["--year", "2022", "--provisional-key", "2022=1,5"], "tussen 0 en 1", tmp_path / "c.duckdb"),
+        (["--year", "2099"], "kan niet gemeten worden", tmp_path / "d.duckdb"),
+        (["--year", "2021"], "niet beschrijfbaar", not_a_folder / "w.duckdb"),
+    ]
+    for args, fragment, warehouse in cases:
+        result = banenafspraak("run", "--delivery", str(delivery), "--warehouse", str(warehouse), *args)
+        assert result.returncode == 1, (args, result.stderr)
+        assert fragment in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+        assert not warehouse.exists() and not warehouse.with_name(warehouse.name + ".werk").exists()
