@@ -73,7 +73,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print("\nTabel 1, meting 2021 (extra banen t.o.v. de nulmeting 2012):")
     print(f"{'':48}{'markt':>10}{'overheid':>10}{'totaal':>10}")
     for regel, markt, overheid, totaal in rows:
-        print(f"{regel:48}{markt:>10}{overheid:>10}{totaal:>10}")
+        print(f"{regel:48}" + "".join(f"{'–' if v is None else v:>10}" for v in (markt, overheid, totaal)))
     print(f"\nKlaar in {time.monotonic() - started:.0f} s. Resultaten: {warehouse} "
           f"(open met DuckDB: SELECT * FROM meting.tabel1 WHERE jaar = 2021).")
 
