@@ -19,7 +19,7 @@ from dagster import (
 )
 
 from pipeline.ingest.sources import SOURCE_KEYS
-from pipeline.ingest.reader import DeliveryError, create_source_view, describe_read_error, discover
+from pipeline.ingest.reader import DeliveryError, create_source_view, describe_read_error, discover, sql_path
 from pipeline.kwaliteit.results import check_result, run_suite
 from pipeline.paths import REFERENCE_DIR
 from pipeline.resources import (
@@ -59,10 +59,6 @@ def referentiedata(context: AssetExecutionContext, warehouse: WarehouseResource)
             ).fetchall()
         }
     context.add_output_metadata({f"rijen_{t}": n for t, n in counts.items()})
-
-
-def _escape(path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _read(con, source, sql_file: str, params: dict) -> None:
@@ -128,7 +124,7 @@ def ingest_extract(
                 rows_read = con.execute("SELECT count(*) FROM bron").fetchone()[0]
                 not_kept = 0
             footer = (
-                con.execute(f"SELECT count(*) FROM read_parquet('{_escape(source.path)}')").fetchone()[0]
+                con.execute(f"SELECT count(*) FROM read_parquet({sql_path(source.path)})").fetchone()[0]
                 if source.format == "parquet" else None
             )
             con.execute(

@@ -10,6 +10,10 @@ type without loss, its value arrives there, in the file's own type, and the text
 no value makes the round trip through text. Otherwise (CSV, or a Parquet type that could lose or
 change a value, such as DOUBLE hours or BIGINT codes) the text column holds the value and
 `<column>_getypt` is NULL; the SQL parses the text. sql/ingest/polis.sql does all typing.
+
+A file is read as itself and only itself:
+- DuckDB's readers expand glob patterns in their path argument, so every path is passed with
+  its pattern characters escaped (`sql_path`), and checked to name exactly one file.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ TYPED: dict[str, dict[str, str]] = {
     },
 }
 _SMALL_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT")
+
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def _lossless(parquet_type: str, contract_type: str) -> bool:
@@ -111,19 +117,31 @@ def discover(delivery: Path, extract: str) -> list[SourceFile]:
     return files
 
 
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+# DuckDB's file readers treat '*', '?' and '[...]' in a path as a glob pattern; each becomes a
+# one-character class, which matches only itself.
+_GLOB_ESCAPE = str.maketrans({"*": "[*]", "?": "[?]", "[": "[[]"})
 
 
-def _csv_reader(path: Path) -> str:
+def sql_path(path: Path) -> str:
+    """A DuckDB string literal for read_csv/read_parquet that names exactly this one file, also
+    when its name holds glob characters (a legal name such as 'polis[1].csv' would otherwise read
+    'polis1.csv'). Absolute, so a leading '~' is never expanded."""
+    return "'" + str(path.absolute()).translate(_GLOB_ESCAPE).replace("'", "''") + "'"
+
+
+def _csv_reader(source: SourceFile) -> str:
+    # Every dialect option is fixed by the contract, so DuckDB's sniffer decides nothing that could
+    # drop rows: left to itself it may take '#' for a comment mark and skip such lines, or skip the
+    # first lines of a file (header included) when later lines have another number of fields.
+    compression = "gzip" if source.path.name.lower().endswith(".gz") else "none"
     return (
-        f"read_csv({_quote(path)}, delim = ';', quote = '\"', escape = '\"', header = true, "
-        "all_varchar = true, strict_mode = true)"
+        f"read_csv({sql_path(source.path)}, delim = ';', quote = '\"', escape = '\"', header = true, "
+        f"skip = 0, comment = '', compression = '{compression}', all_varchar = true, strict_mode = true)"
     )
 
 
 def _file_problem(source: SourceFile) -> str | None:
-    """Cheap whole-file checks DuckDB reports poorly: empty file, broken gzip."""
+    """Cheap whole-file checks DuckDB reports poorly: empty file, broken gzip, gzip under a plain name."""
     if source.bytes == 0:
         return "het bestand is leeg (0 bytes)"
     if source.path.name.lower().endswith(".gz"):
@@ -133,6 +151,10 @@ def _file_problem(source: SourceFile) -> str | None:
                     pass
         except (OSError, EOFError) as exc:
             return f"gzip-bestand is afgebroken of beschadigd ({exc})"
+    elif source.format == "csv":
+        with source.path.open("rb") as handle:
+            if handle.read(2) == _GZIP_MAGIC:
+                return "het bestand is gzip-gecomprimeerd, maar de naam eindigt niet op .csv.gz"
     return None
 
 
@@ -143,16 +165,19 @@ def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> No
     if problem:
         raise DeliveryError(f"Bestand {source.relative}: {problem}.")
     if source.format == "csv":
-        relation = _csv_reader(source.path)
+        relation = _csv_reader(source)
         line_offset = 1  # the header is line 1
     else:
         # file_row_number is 0-based and, unlike WITH ORDINALITY, keeps the scan parallel
-        relation = f"read_parquet({_quote(source.path)}, file_row_number = true)"
+        relation = f"read_parquet({sql_path(source.path)}, file_row_number = true)"
         line_offset = 1
     try:
+        found = con.execute(f"SELECT file FROM glob({sql_path(source.path)})").fetchall()
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as exc:
         raise describe_read_error(source, exc) from exc
+    if found != [(str(source.path.absolute()),)]:
+        raise DeliveryError(f"Bestand {source.relative}: DuckDB leest onder deze naam niet precies dit ene bestand.")
     present = {row[0].strip().lower().lstrip("\ufeff"): (row[0], row[1]) for row in described
                if row[0] != "file_row_number"}
     wanted = COLUMNS[source.extract]
@@ -211,6 +236,13 @@ def describe_read_error(source: SourceFile, exc: BaseException) -> DeliveryError
                                                                        "header", "skip", "comment", "date", "timestamp",
                                                                        "null", "sample", "ignore", "all_varchar")) ), "")
     lowered = str(exc).lower()
-    if "unicode" in lowered or "utf-8" in lowered or "utf8" in lowered:
+    sniffing = "error when sniffing file" in lowered  # (its text names the encoding tried: 'utf-8')
+    if "unicode" in lowered or (not sniffing and ("utf-8" in lowered or "utf8" in lowered)):
         return DeliveryError(f"Bestand {source.relative}: het bestand is geen geldige UTF-8 ({message}).")
+    if sniffing:  # every dialect option is fixed by the contract: the lines do not fit them
+        return DeliveryError(
+            f"Bestand {source.relative}: kan niet gelezen worden als CSV volgens het contract (';' als "
+            "scheidingsteken, de kopregel op regel 1): de regels passen niet bij de kopregel (een ander aantal "
+            "velden, of een aanhalingsteken dat niet sluit)."
+        )
     return DeliveryError(f"Bestand {source.relative}: kan niet gelezen worden: {message}{'; ' + detail if detail else ''}")

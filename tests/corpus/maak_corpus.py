@@ -3,7 +3,9 @@
 Each folder is a complete delivery that differs from `goed/` in one defect, plus `verwacht.json`:
 either {"fout": [fragments the error message must contain]} for a file that cannot be read as a
 whole, or {"quarantaine": [[bron_bestand, regelnummer, regel, kolom], ...]} for rows that break a
-rule. Run `python tests/corpus/maak_corpus.py` to regenerate; the files are committed.
+rule, optionally with {"rijen_gelezen": {bron_bestand: rows}} (each file read as itself, no more and
+no less).
+Run `python tests/corpus/maak_corpus.py` to regenerate; the files are committed.
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ def write(folder: Path, polis=None, werkgevers=None, register=None, expected=Non
         (folder / "verwacht.json").write_text(json.dumps(expected, indent=2, ensure_ascii=False) + "\n")
 
 
+def extra_polis(path: Path, ikv_ids: list[str]) -> None:
+    """A small polis file of good December 2021 rows of a registered person, one per ikv_id."""
+    path.write_text("\n".join([POLIS_HEADER] + [
+        f"123456782;100000001L01;{ikv};2021-12-01;2021-12-31;10;1;2022-01-15;1" for ikv in ikv_ids]) + "\n")
+
+
 def main() -> None:
     write(HERE / "goed", expected={"quarantaine": []})
 
@@ -74,7 +82,7 @@ def main() -> None:
 
     d = HERE / "gzip_afgebroken"
     write(d, expected={"fout": ["polis/polis.csv.gz", "gzip"]})
-    data = gzip.compress((d / "polis" / "polis.csv").read_bytes())
+    data = gzip.compress((d / "polis" / "polis.csv").read_bytes(), mtime=0)
     (d / "polis" / "polis.csv").unlink()
     (d / "polis" / "polis.csv.gz").write_bytes(data[: len(data) // 2])
 
@@ -115,6 +123,9 @@ def main() -> None:
                           "verplicht", "ikv_id"),
         "rij_werkgever_onbekend": ("123456782;100000099L01;b;2021-12-01;2021-12-31;10;1;2022-01-15;1",
                                    "werkgever_onbekend", "loonheffingennummer"),
+        # a value starting with '#' is a value, not a comment line to drop
+        "rij_hekje": ("#23456782;100000001L01;b;2021-12-01;2021-12-31;10;1;2022-01-15;1",
+                      "bsn_formaat", "bsn"),
     }
     for name, (row, rule, col) in cases.items():
         write(HERE / name, polis=GOED_POLIS + [row],
@@ -150,6 +161,13 @@ def main() -> None:
     write(HERE / "rij_boolean", werkgevers=GOED_WERKGEVERS + ["100000004L01;X;2000-01-01;;10;Ja;0;;N;AMR01"],
           expected={"quarantaine": [["werkgevers/werkgevers.csv", last_employer, "boolean_ongeldig",
                                      "overheidswerkgever"]]})
+
+    # --- a file is read as itself, and only itself (names are literal paths, never patterns)
+    d = HERE / "glob_tekens"
+    write(d, expected={"quarantaine": [], "rijen_gelezen": {
+        "polis/polis.csv": len(GOED_POLIS), "polis/polis1.csv": 2, "polis/polis[1].csv": 1}})
+    extra_polis(d / "polis" / "polis1.csv", ["g1", "g2"])
+    extra_polis(d / "polis" / "polis[1].csv", ["g3"])  # a glob would read polis1.csv instead
 
     # --- a year over the quarantine threshold stops the run
     write(HERE / "boven_drempel",

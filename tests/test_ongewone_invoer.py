@@ -1,0 +1,144 @@
+"""Odd but legal deliveries (EXTRACTS.md): each is read exactly as the contract says, or stops the
+run with one Dutch paragraph naming the file. A published figure never changes silently.
+
+1. a file is read as itself, and only itself: names are literal paths, never glob patterns;
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.ingest.reader import DeliveryError, discover, sql_path
+from tests.conftest import BSN, POLIS_COLUMNS, write_csv
+from tests.test_ingest_rules import GOOD, con, hmac_hex, ingest, verdict, write_register  # noqa: F401
+
+
+def polis_file(path: Path, ikv_ids: list[str], **overrides) -> Path:
+    """A polis CSV of good rows, one per ikv_id (all of the registered person BSN[0])."""
+    return write_csv(path, POLIS_COLUMNS, [{**GOOD["polis"], "ikv_id": ikv, **overrides} for ikv in ikv_ids])
+
+
+def read_per_file(con) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for bron, ikv in con.execute("SELECT bron_bestand, ikv_id FROM ingest.polis ORDER BY 1, 2").fetchall():
+        result.setdefault(bron, []).append(ikv)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. a file is read as itself, and only itself
+# ---------------------------------------------------------------------------------------------
+
+def test_glob_characters_in_file_names_are_literal(con, tmp_path):
+    """DuckDB globs its path argument: 'polis[1].csv' would read polis1.csv, 'a*b.csv' also axb.csv
+    and '?.csv' every one-letter name. Each file must give exactly its own rows."""
+    names = {"polis1.csv": "p1", "polis[1].csv": "p[1]", "a*b.csv": "a*b", "axb.csv": "axb", "?.csv": "?",
+             "x.csv": "x", "[ab].csv": "[ab]", "a.csv": "a"}
+    for name, ikv in names.items():
+        polis_file(tmp_path / "polis" / name, [ikv])
+    pq.write_table(pa.table({c: [GOOD["polis"][c]] for c in POLIS_COLUMNS} | {"ikv_id": ["pq[1]"]}),
+                   tmp_path / "polis" / "p[1].parquet")
+    pq.write_table(pa.table({c: [GOOD["polis"][c]] for c in POLIS_COLUMNS} | {"ikv_id": ["pq1"]}),
+                   tmp_path / "polis" / "p1.parquet")
+    write_register(tmp_path)
+    ingest(con, tmp_path, "polis")
+    expected = {f"polis/{name}": [ikv] for name, ikv in names.items()}
+    expected |= {"polis/p[1].parquet": ["pq[1]"], "polis/p1.parquet": ["pq1"]}
+    assert read_per_file(con) == expected
+    assert verdict(con, "polis") == [(b, r, None, None, None) for b, r, *_ in verdict(con, "polis")]
+
+
+def test_glob_characters_in_the_delivery_path_are_literal(con, tmp_path):
+    root = tmp_path / "levering[2021]*"
+    polis_file(root / "polis" / "p.csv", ["echt"])
+    polis_file(tmp_path / "levering2" / "polis" / "p.csv", ["ander"])  # what '[2021]' would match
+    write_register(root)
+    ingest(con, root, "polis")
+    assert read_per_file(con) == {"polis/p.csv": ["echt"]}
+
+
+def test_sql_path_names_exactly_one_file(tmp_path):
+    for name in ("polis[1].csv", "polis1.csv", "a*b.csv", "axb.csv", "?.csv", "x.csv", "it's.csv", "~x.csv"):
+        (tmp_path / name).write_text("a\n1\n")
+    con = duckdb.connect()
+    for name in ("polis[1].csv", "a*b.csv", "?.csv", "it's.csv", "~x.csv"):
+        assert con.execute(f"SELECT file FROM glob({sql_path(tmp_path / name)})").fetchall() == [
+            (str(tmp_path / name),)]
+
+
+@pytest.mark.parametrize("name", ["polis.gz", "polis.parquet.gz", "polis.csv.zip", "polis.tsv"])
+def test_other_compressions_and_types_stop_the_run(tmp_path, name):
+    (tmp_path / "polis").mkdir()
+    (tmp_path / "polis" / name).write_bytes(gzip.compress(b"bsn\n"))
+    with pytest.raises(DeliveryError, match=rf"^Bestand polis/{name.replace('.', '[.]')}: onbekend bestandstype"):
+        discover(tmp_path, "polis")
+
+
+def test_gzip_under_a_plain_csv_name_stops_the_run(con, tmp_path):
+    (tmp_path / "polis").mkdir()
+    (tmp_path / "polis" / "p.csv").write_bytes(gzip.compress(polis_file(tmp_path / "p.csv", ["1"]).read_bytes()))
+    write_register(tmp_path)
+    with pytest.raises(DeliveryError, match=r"^Bestand polis/p\.csv: het bestand is gzip-gecomprimeerd, maar de "
+                                            r"naam eindigt niet op \.csv\.gz\.$"):
+        ingest(con, tmp_path, "polis")
+
+
+@pytest.mark.parametrize("name", ["P.CSV", "p.Csv.Gz", "P.PARQUET"])
+def test_upper_case_extensions_are_read(con, tmp_path, name):
+    (tmp_path / "polis").mkdir()
+    if name.lower().endswith(".parquet"):
+        pq.write_table(pa.table({c: [GOOD["polis"][c]] for c in POLIS_COLUMNS}), tmp_path / "polis" / name)
+    else:
+        write_csv(tmp_path / "polis" / name, POLIS_COLUMNS, [GOOD["polis"]], gz=name.lower().endswith(".gz"))
+    write_register(tmp_path)
+    ingest(con, tmp_path, "polis")
+    assert verdict(con, "polis") == [(f"polis/{name}", 2 if "csv" in name.lower() else 1, None, None, None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# more odd but legal CSV: what extract tools write
+# ---------------------------------------------------------------------------------------------
+
+def test_hash_at_the_start_of_a_value_is_not_a_comment(con, tmp_path):
+    """DuckDB's sniffer may take '#' for a comment mark and drop such lines without a word."""
+    write_csv(tmp_path / "polis" / "p.csv", POLIS_COLUMNS, [
+        {**GOOD["polis"], "ikv_id": "1"}, {**GOOD["polis"], "bsn": "#" + BSN[0][1:], "ikv_id": "2"},
+        {**GOOD["polis"], "ikv_id": "3"}])
+    write_register(tmp_path)
+    counts = ingest(con, tmp_path, "polis")
+    assert counts == {"polis/p.csv": (3, 0)}
+    assert verdict(con, "polis") == [
+        ("polis/p.csv", 2, None, None, None),
+        ("polis/p.csv", 3, "bsn_formaat", "bsn", hmac_hex("#" + BSN[0][1:])),
+        ("polis/p.csv", 4, None, None, None),
+    ]
+
+
+HEADER = ";".join(POLIS_COLUMNS)
+
+
+def _line(**overrides) -> str:
+    return ";".join({**GOOD["polis"], **overrides}[c] for c in POLIS_COLUMNS)
+
+
+@pytest.mark.parametrize("case", ["samengevoegd", "titelregel"])
+def test_lines_before_the_real_header_are_never_skipped(con, tmp_path, case):
+    """Left to its sniffer, DuckDB skipped the header and the first rows when later lines had another
+    number of fields (two exports glued together): those rows vanished without a word."""
+    if case == "samengevoegd":
+        lines = [HEADER, _line(ikv_id="a1"), HEADER + ";opmerking",
+                 *(_line(ikv_id=f"b{i}") + ";x" for i in range(20))]
+    else:
+        lines = ["Export polis december 2021", HEADER, _line(ikv_id="1")]
+    (tmp_path / "polis").mkdir()
+    (tmp_path / "polis" / "p.csv").write_text("\n".join(lines) + "\n")
+    write_register(tmp_path)
+    with pytest.raises(DeliveryError, match=r"^Bestand polis/p\.csv: kan niet gelezen worden als CSV volgens het "
+                                            r"contract .*de regels passen niet bij de kopregel"):
+        ingest(con, tmp_path, "polis")
