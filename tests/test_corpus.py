@@ -74,6 +74,10 @@ def test_bad_rows_go_to_the_quarantine_with_their_rule(case, tmp_path, monkeypat
     read = dict(con.execute("SELECT bron_bestand, rijen_gelezen FROM kwaliteit.bestanden").fetchall())
     for bron, rows in expected.get("rijen_gelezen", {}).items():
         assert read.get(bron) == rows, (bron, read)
+    # known system litter is not read, and listed as ignored
+    ignored = con.execute("SELECT bron_bestand FROM ingest.genegeerde_bestanden ORDER BY 1").fetchall()
+    assert [b for (b,) in ignored] == sorted(expected.get("genegeerd", []))
+    assert not set(expected.get("genegeerd", [])) & set(read)
     # nothing is lost: per file, rows read = accepted + quarantined
     for bron, read, accepted, rejected in con.execute(
             "SELECT bron_bestand, rijen_gelezen, rijen_geaccepteerd, rijen_quarantaine FROM kwaliteit.bestanden").fetchall():

@@ -746,6 +746,9 @@ def test_missing_and_empty_extract_folder(tmp_path):
     with pytest.raises(DeliveryError, match=r"map 'polis/' ontbreekt"):
         discover(tmp_path, "polis")
     (tmp_path / "polis").mkdir()
-    (tmp_path / "polis" / ".verborgen").write_text("x")  # hidden files are not data files
+    (tmp_path / "polis" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")  # known litter is no data file
     with pytest.raises(DeliveryError, match=r"map 'polis/' bevat geen bestanden"):
+        discover(tmp_path, "polis")
+    (tmp_path / "polis" / ".verborgen").write_text("x")  # any other hidden file stops the run
+    with pytest.raises(DeliveryError, match=r"^Bestand polis/\.verborgen: verborgen bestand"):
         discover(tmp_path, "polis")

@@ -2,11 +2,14 @@
 run with one Dutch paragraph naming the file. A published figure never changes silently.
 
 1. a file is read as itself, and only itself: names are literal paths, never glob patterns;
+2. the delivery is a boundary: links out of it, hidden files and subfolders stop the run; known
+   system litter is ignored and listed;
 """
 
 from __future__ import annotations
 
 import gzip
+import os
 from pathlib import Path
 
 import duckdb
@@ -14,8 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.ingest.reader import DeliveryError, discover, sql_path
-from tests.conftest import BSN, POLIS_COLUMNS, write_csv
+from pipeline.ingest.reader import DeliveryError, discover, ignored_files, record_ignored, sql_path
+from tests.conftest import BSN, POLIS_COLUMNS, rows, write_csv
 from tests.test_ingest_rules import GOOD, con, hmac_hex, ingest, verdict, write_register  # noqa: F401
 
 
@@ -70,6 +73,107 @@ def test_sql_path_names_exactly_one_file(tmp_path):
     for name in ("polis[1].csv", "a*b.csv", "?.csv", "it's.csv", "~x.csv"):
         assert con.execute(f"SELECT file FROM glob({sql_path(tmp_path / name)})").fetchall() == [
             (str(tmp_path / name),)]
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. the delivery is a boundary
+# ---------------------------------------------------------------------------------------------
+
+def test_symlink_out_of_the_delivery_stops_the_run(tmp_path):
+    root = tmp_path / "levering"
+    polis_file(root / "polis" / "p.csv", ["1"])
+    polis_file(tmp_path / "elders" / "extra.csv", ["2"])
+    (root / "polis" / "extra.csv").symlink_to(tmp_path / "elders" / "extra.csv")
+    with pytest.raises(DeliveryError, match=r"^Bestand polis/extra\.csv: is een symbolische koppeling naar een "
+                                            r"bestand buiten de levering; de pipeline volgt geen koppeling"):
+        discover(root, "polis")
+
+
+def test_extract_folder_linked_out_of_the_delivery_stops_the_run(tmp_path):
+    root = tmp_path / "levering"
+    root.mkdir()
+    polis_file(tmp_path / "elders" / "polis" / "p.csv", ["1"])
+    (root / "polis").symlink_to(tmp_path / "elders" / "polis", target_is_directory=True)
+    with pytest.raises(DeliveryError, match=r"^Map polis/: is een symbolische koppeling naar een map buiten de levering"):
+        discover(root, "polis")
+
+
+def test_the_delivery_itself_may_be_a_link_and_links_within_it_are_read(con, tmp_path):
+    real = tmp_path / "levering-2022-01"
+    polis_file(real / "polis" / "p.csv", ["1"])
+    polis_file(real / "archief" / "correctie.csv", ["2"])
+    (real / "polis" / "correctie.csv").symlink_to(Path("..") / "archief" / "correctie.csv")
+    write_register(real)
+    (tmp_path / "laatste").symlink_to(real, target_is_directory=True)
+    ingest(con, tmp_path / "laatste", "polis")
+    assert read_per_file(con) == {"polis/correctie.csv": ["2"], "polis/p.csv": ["1"]}
+
+
+@pytest.mark.parametrize("link", ["symbolisch", "hard"])
+def test_two_names_for_one_file_stop_the_run(tmp_path, link):
+    polis_file(tmp_path / "polis" / "a.csv", ["1"])
+    if link == "symbolisch":
+        (tmp_path / "polis" / "b.csv").symlink_to("a.csv")
+    else:
+        os.link(tmp_path / "polis" / "a.csv", tmp_path / "polis" / "b.csv")
+    with pytest.raises(DeliveryError, match=r"^Bestand polis/b\.csv: is hetzelfde bestand als polis/a\.csv"):
+        discover(tmp_path, "polis")
+
+
+def test_broken_symlink_stops_the_run(tmp_path):
+    polis_file(tmp_path / "polis" / "a.csv", ["1"])
+    (tmp_path / "polis" / "weg.csv").symlink_to("bestaat_niet.csv")
+    with pytest.raises(DeliveryError, match=r"^Bestand polis/weg\.csv: is een symbolische koppeling naar een "
+                                            r"bestand dat niet bestaat"):
+        discover(tmp_path, "polis")
+
+
+@pytest.mark.parametrize("name", [".polis_2021.csv", ".polis.csv.a1B2c3", ".~lock.polis.csv#", "._polis.csv"])
+def test_hidden_file_stops_the_run_naming_it(tmp_path, name):
+    """A hidden file is never skipped in silence; '._polis.csv' without AppleDouble header is data."""
+    polis_file(tmp_path / "polis" / "p.csv", ["1"])
+    polis_file(tmp_path / "polis" / name, ["2"])
+    with pytest.raises(DeliveryError, match=rf"^Bestand polis/{name.replace('.', '[.]')}: verborgen bestand"):
+        discover(tmp_path, "polis")
+
+
+def test_known_system_litter_is_ignored_and_listed(werkdb, tmp_path):
+    polis_file(tmp_path / "polis" / "p.csv", ["1"])
+    litter = {
+        ".DS_Store": b"\x00\x00\x00\x01Bud1" + bytes(100),
+        "._p.csv": b"\x00\x05\x16\x07\x00\x02\x00\x00" + bytes(100),  # AppleDouble
+        "Thumbs.db": bytes.fromhex("d0cf11e0a1b11ae1") + bytes(100),
+        "desktop.ini": b"[.ShellClassInfo]\r\n",
+    }
+    for name, data in litter.items():
+        (tmp_path / "polis" / name).write_bytes(data)
+    assert [f.relative for f in discover(tmp_path, "polis")] == ["polis/p.csv"]
+    assert [f.relative for f in ignored_files(tmp_path, "polis")] == [
+        "polis/.DS_Store", "polis/._p.csv", "polis/Thumbs.db", "polis/desktop.ini"]
+    assert record_ignored(werkdb, tmp_path, "polis", "run-1") == [
+        "polis/.DS_Store", "polis/._p.csv", "polis/Thumbs.db", "polis/desktop.ini"]
+    listed = rows(werkdb, "SELECT * FROM ingest.genegeerde_bestanden ORDER BY bron_bestand")
+    assert [(r["extract"], r["bron_bestand"], r["bytes"], r["inleesrun"]) for r in listed] == [
+        ("polis", f"polis/{name}", len(data), "run-1") for name, data in sorted(litter.items())]
+    assert all(r["reden"] and len(r["sha256"]) == 64 for r in listed)
+    # listing again replaces the extract's list
+    (tmp_path / "polis" / "Thumbs.db").unlink()
+    record_ignored(werkdb, tmp_path, "polis", "run-2")
+    assert werkdb.execute("SELECT count(*) FROM ingest.genegeerde_bestanden").fetchone()[0] == 3
+
+
+def test_subfolder_stops_the_run(tmp_path):
+    polis_file(tmp_path / "polis" / "p.csv", ["1"])
+    polis_file(tmp_path / "polis" / "2020" / "p.csv", ["2"])
+    with pytest.raises(DeliveryError, match=r"^Map polis/2020/: een extract bestaat uit bestanden direct in polis/"):
+        discover(tmp_path, "polis")
+
+
+def test_special_file_stops_the_run(tmp_path):
+    polis_file(tmp_path / "polis" / "p.csv", ["1"])
+    os.mkfifo(tmp_path / "polis" / "pijp.csv")
+    with pytest.raises(DeliveryError, match=r"^Bestand polis/pijp\.csv: is geen gewoon bestand"):
+        discover(tmp_path, "polis")
 
 
 @pytest.mark.parametrize("name", ["polis.gz", "polis.parquet.gz", "polis.csv.zip", "polis.tsv"])

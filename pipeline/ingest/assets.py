@@ -19,7 +19,9 @@ from dagster import (
 )
 
 from pipeline.ingest.sources import SOURCE_KEYS
-from pipeline.ingest.reader import DeliveryError, create_source_view, describe_read_error, discover, sql_path
+from pipeline.ingest.reader import (
+    DeliveryError, create_source_view, describe_read_error, discover, record_ignored, sql_path,
+)
 from pipeline.kwaliteit.results import check_result, run_suite
 from pipeline.paths import REFERENCE_DIR
 from pipeline.resources import (
@@ -111,6 +113,7 @@ def ingest_extract(
         con.execute("BEGIN TRANSACTION")
         con.execute(f"DELETE FROM ingest.{extract}")
         con.execute("DELETE FROM ingest.bestanden WHERE extract = ?", [extract])
+        ignored = record_ignored(con, delivery.root, extract, context.run.run_id)  # known litter, listed
         if extract == "polis":
             prepare_polis(con, delivery.root, _read)
         for source in files:
@@ -153,6 +156,7 @@ def ingest_extract(
             "rijen_geaccepteerd": sum(a for _, _, _, a, _ in per_file),
             "rijen_quarantaine": sum(q for _, _, _, _, q in per_file),
             "per_bestand": MetadataValue.md(table),
+            "genegeerde_bestanden": MetadataValue.json(ignored),
             **gx_metadata,
         }
     )

@@ -12,6 +12,9 @@ change a value, such as DOUBLE hours or BIGINT codes) the text column holds the 
 `<column>_getypt` is NULL; the SQL parses the text. sql/ingest/polis.sql does all typing.
 
 A file is read as itself and only itself:
+- discovery (`discover`) stays inside the delivery: a symbolic link that leads out of it, a
+  subfolder, a hidden file or two names for one file stop the run naming the file; only known
+  system litter (LITTER) is ignored, and listed (`record_ignored`, ingest.genegeerde_bestanden);
 - DuckDB's readers expand glob patterns in their path argument, so every path is passed with
   its pattern characters escaped (`sql_path`), and checked to name exactly one file.
 """
@@ -20,10 +23,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from pipeline.sqlfiles import run_sql
 
 EXTRACTS = ("werkgevers", "doelgroepregister", "polis")
 
@@ -57,6 +63,19 @@ TYPED: dict[str, dict[str, str]] = {
 }
 _SMALL_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT")
 
+# Known system litter: files that operating systems and file managers put into folders by
+# themselves and that never hold rows. These are ignored and listed (ingest.genegeerde_bestanden);
+# any other hidden file stops the run. Names compared case-insensitively.
+LITTER = {
+    ".ds_store": "Finder-metadata van macOS",
+    "thumbs.db": "miniatuurcache van Windows",
+    "ehthumbs.db": "miniatuurcache van Windows",
+    "ehthumbs_vista.db": "miniatuurcache van Windows",
+    "desktop.ini": "mapinstellingen van Windows",
+}
+# '._<name>': AppleDouble metadata that macOS writes beside a file on a foreign file system; it
+# can carry a data suffix ('._polis.csv'), so it is only litter when it starts with this magic.
+_APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -91,30 +110,143 @@ class SourceFile:
         return self.path.stat().st_size
 
     def sha256(self) -> str:
-        digest = hashlib.sha256()
-        with self.path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+        return _sha256(self.path)
 
 
-def discover(delivery: Path, extract: str) -> list[SourceFile]:
-    """The files of one extract, sorted by name. Unknown file types are an error, not skipped."""
+@dataclass(frozen=True)
+class IgnoredFile:
+    """A file in an extract folder that is known system litter (LITTER): not read, but listed."""
+
+    extract: str
+    path: Path
+    relative: str
+    reason: str
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _litter(path: Path) -> str | None:
+    """Why this entry is known system litter, or None. Only a plain file (not a link) qualifies."""
+    if path.is_symlink() or not path.is_file():
+        return None
+    reason = LITTER.get(path.name.lower())
+    if reason:
+        return reason
+    if path.name.startswith("._"):
+        try:
+            with path.open("rb") as handle:
+                if handle.read(len(_APPLEDOUBLE_MAGIC)) == _APPLEDOUBLE_MAGIC:
+                    return "AppleDouble-metadata van macOS"
+        except OSError:
+            return None  # unreadable: not known to be litter, so it stops the run as a hidden file
+    return None
+
+
+def _scan(delivery: Path, extract: str) -> tuple[list[SourceFile], list[IgnoredFile]]:
+    """The data files and the ignored litter of one extract folder; anything else stops the run."""
+    root = delivery.resolve()
     folder = delivery / extract
     if not folder.is_dir():
         raise DeliveryError(f"Levering {delivery}: map '{extract}/' ontbreekt (EXTRACTS.md).")
-    files = []
-    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+    if not folder.resolve().is_relative_to(root):
+        raise DeliveryError(
+            f"Map {extract}/: is een symbolische koppeling naar een map buiten de levering; de pipeline volgt "
+            "geen koppeling die de levering verlaat. Kopieer de bestanden in de levering."
+        )
+    files: list[SourceFile] = []
+    ignored: list[IgnoredFile] = []
+    seen: dict[tuple[int, int], str] = {}
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
         relative = f"{extract}/{path.name}"
-        if path.is_dir() or not path.name.lower().endswith(SUFFIXES):
+        reason = _litter(path)
+        if reason:
+            ignored.append(IgnoredFile(extract, path, relative, reason))
+            continue
+        if path.name.startswith("."):
+            raise DeliveryError(
+                f"Bestand {relative}: verborgen bestand (de naam begint met een punt). Het wordt niet "
+                "gelezen en ook niet stilzwijgend overgeslagen: verwijder het uit de levering, of geef het "
+                "een naam zonder punt als het gegevens bevat."
+            )
+        if path.is_symlink():
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError) as exc:  # a loop of links
+                raise DeliveryError(
+                    f"Bestand {relative}: is een symbolische koppeling die niet te volgen is (een kring)."
+                ) from exc
+            if not target.is_relative_to(root):
+                raise DeliveryError(
+                    f"Bestand {relative}: is een symbolische koppeling naar een bestand buiten de levering; "
+                    "de pipeline volgt geen koppeling die de levering verlaat. Kopieer het bestand in de "
+                    "levering of verwijder de koppeling."
+                )
+            if not target.exists():
+                raise DeliveryError(
+                    f"Bestand {relative}: is een symbolische koppeling naar een bestand dat niet bestaat."
+                )
+        try:
+            status = path.stat()
+        except OSError as exc:
+            raise DeliveryError(f"Bestand {relative}: kan niet geopend worden ({exc.strerror}).") from exc
+        if stat.S_ISDIR(status.st_mode):
+            raise DeliveryError(
+                f"Map {relative}/: een extract bestaat uit bestanden direct in {extract}/ (EXTRACTS.md); "
+                "bestanden in een submap worden niet gelezen en ook niet overgeslagen. Verplaats ze naar "
+                f"{extract}/ of verwijder de map."
+            )
+        if not stat.S_ISREG(status.st_mode):
+            raise DeliveryError(
+                f"Bestand {relative}: is geen gewoon bestand (maar bijvoorbeeld een named pipe of apparaat); "
+                "verwacht .csv, .csv.gz of .parquet."
+            )
+        if not path.name.lower().endswith(SUFFIXES):
             raise DeliveryError(
                 f"Bestand {relative}: onbekend bestandstype; verwacht .csv, .csv.gz of .parquet."
             )
+        identity = (status.st_dev, status.st_ino)
+        if identity in seen:
+            raise DeliveryError(
+                f"Bestand {relative}: is hetzelfde bestand als {seen[identity]} (een harde of symbolische "
+                "koppeling), en zou twee keer gelezen worden. Verwijder een van beide namen."
+            )
+        seen[identity] = relative
         fmt = "parquet" if path.name.lower().endswith(".parquet") else "csv"
         files.append(SourceFile(extract, path, relative, fmt))
     if not files:
         raise DeliveryError(f"Levering {delivery}: map '{extract}/' bevat geen bestanden.")
-    return files
+    return files, ignored
+
+
+def discover(delivery: Path, extract: str) -> list[SourceFile]:
+    """The files of one extract, sorted by name. Unknown file types, hidden files, subfolders and
+    links out of the delivery are an error, not skipped; known system litter is left out (see
+    `ignored_files`)."""
+    return _scan(delivery, extract)[0]
+
+
+def ignored_files(delivery: Path, extract: str) -> list[IgnoredFile]:
+    """The known system litter (LITTER) in one extract folder: not read."""
+    return _scan(delivery, extract)[1]
+
+
+def record_ignored(con: duckdb.DuckDBPyConnection, delivery: Path, extract: str, run_id: str) -> list[str]:
+    """List the ignored litter of one extract in ingest.genegeerde_bestanden (replacing the extract's
+    previous list); returns the paths within the delivery."""
+    run_sql(con, "ingest/genegeerde_bestanden.sql", {"extract": extract})
+    ignored = ignored_files(delivery, extract)
+    for item in ignored:
+        con.execute(
+            "INSERT INTO ingest.genegeerde_bestanden VALUES (?, ?, ?, ?, ?, ?)",
+            [extract, item.relative, item.path.stat().st_size, _sha256(item.path), item.reason, run_id],
+        )
+    return [item.relative for item in ignored]
 
 
 # DuckDB's file readers treat '*', '?' and '[...]' in a path as a glob pattern; each becomes a

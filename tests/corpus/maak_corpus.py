@@ -4,7 +4,7 @@ Each folder is a complete delivery that differs from `goed/` in one defect, plus
 either {"fout": [fragments the error message must contain]} for a file that cannot be read as a
 whole, or {"quarantaine": [[bron_bestand, regelnummer, regel, kolom], ...]} for rows that break a
 rule, optionally with {"rijen_gelezen": {bron_bestand: rows}} (each file read as itself, no more and
-no less).
+no less) and {"genegeerd": [bron_bestand, ...]} (known system litter: not read, listed as ignored).
 Run `python tests/corpus/maak_corpus.py` to regenerate; the files are committed.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -168,6 +169,35 @@ def main() -> None:
         "polis/polis.csv": len(GOED_POLIS), "polis/polis1.csv": 2, "polis/polis[1].csv": 1}})
     extra_polis(d / "polis" / "polis1.csv", ["g1", "g2"])
     extra_polis(d / "polis" / "polis[1].csv", ["g3"])  # a glob would read polis1.csv instead
+
+    # --- the delivery is a boundary
+    buiten = HERE / "_buiten"  # not a delivery (no verwacht.json): a place outside the one below
+    shutil.rmtree(buiten, ignore_errors=True)
+    buiten.mkdir()
+    extra_polis(buiten / "polis_extra.csv", ["s1", "s2"])
+    d = HERE / "symlink_buiten"
+    write(d, expected={"fout": ["polis/extra.csv", "buiten de levering"]})
+    os.symlink("../../_buiten/polis_extra.csv", d / "polis" / "extra.csv")
+
+    d = HERE / "verborgen_bestand"
+    write(d, expected={"fout": ["polis/.polis_correctie.csv", "verborgen bestand"]})
+    extra_polis(d / "polis" / ".polis_correctie.csv", ["v1"])
+
+    d = HERE / "submap"
+    write(d, expected={"fout": ["polis/oud/", "submap"]})
+    (d / "polis" / "oud").mkdir()
+    extra_polis(d / "polis" / "oud" / "polis_2020.csv", ["o1"])
+
+    d = HERE / "systeembestanden"  # known system litter is ignored, and listed
+    write(d, expected={"quarantaine": [], "genegeerd": [
+        "doelgroepregister/.DS_Store", "polis/.DS_Store", "polis/._polis.csv", "polis/Thumbs.db",
+        "werkgevers/desktop.ini"]})
+    ds_store = b"\x00\x00\x00\x01Bud1" + bytes(2040)
+    (d / "polis" / ".DS_Store").write_bytes(ds_store)
+    (d / "doelgroepregister" / ".DS_Store").write_bytes(ds_store)
+    (d / "polis" / "._polis.csv").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(4000))
+    (d / "polis" / "Thumbs.db").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(1016))
+    (d / "werkgevers" / "desktop.ini").write_bytes(b"[.ShellClassInfo]\r\nIconResource=C:\\icoon.ico,0\r\n")
 
     # --- a year over the quarantine threshold stops the run
     write(HERE / "boven_drempel",
