@@ -4,6 +4,7 @@ run with one Dutch paragraph naming the file. A published figure never changes s
 1. a file is read as itself, and only itself: names are literal paths, never glob patterns;
 2. the delivery is a boundary: links out of it, hidden files and subfolders stop the run; known
    system litter is ignored and listed;
+3. a header that names a column twice stops the run;
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.ingest.reader import DeliveryError, discover, ignored_files, record_ignored, sql_path
-from tests.conftest import BSN, POLIS_COLUMNS, rows, write_csv
+from tests.conftest import BSN, POLIS_COLUMNS, REGISTER_COLUMNS, rows, write_csv
 from tests.test_ingest_rules import GOOD, con, hmac_hex, ingest, verdict, write_register  # noqa: F401
 
 
@@ -206,6 +207,56 @@ def test_upper_case_extensions_are_read(con, tmp_path, name):
 
 
 # ---------------------------------------------------------------------------------------------
+# 3. a header that names a column twice
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("second", ["verloonde_uren", "Verloonde_Uren", " verloonde_uren ", "VERLOONDE_UREN\u00a0",
+                                    '"verloonde_uren"'])
+def test_csv_header_naming_a_column_twice_stops_the_run(con, tmp_path, second):
+    """Before: DuckDB renamed an exact copy to 'verloonde_uren_1' (the first copy was used) and kept a
+    copy that differs in spaces as a column of its own (the last copy was used): a copy of zeros halved
+    a cell."""
+    header = ";".join(POLIS_COLUMNS) + ";" + second
+    line = ";".join(GOOD["polis"][c] for c in POLIS_COLUMNS) + ";0"
+    (tmp_path / "polis").mkdir()
+    (tmp_path / "polis" / "p.csv").write_text(header + "\n" + line + "\n", encoding="utf-8")
+    write_register(tmp_path)
+    with pytest.raises(DeliveryError, match=r"^Bestand polis/p\.csv: de kopregel noemt een kolom meer dan eens: "
+                                            r"verloonde_uren \(2 keer: 'verloonde_uren' en .*\)\. Welke kopie"):
+        ingest(con, tmp_path, "polis")
+
+
+def test_header_with_byte_order_mark_and_a_second_copy_stops_the_run(con, tmp_path):
+    write_csv(tmp_path / "doelgroepregister" / "r.csv", [*REGISTER_COLUMNS, "BSN"],
+              [{**GOOD["doelgroepregister"], "BSN": BSN[1]}], bom=True)
+    with pytest.raises(DeliveryError, match=r"^Bestand doelgroepregister/r\.csv: de kopregel noemt een kolom meer "
+                                            r"dan eens: bsn \(2 keer"):
+        ingest(con, tmp_path, "doelgroepregister")
+
+
+@pytest.mark.parametrize("names", [("verloonde_uren", "verloonde_uren"), ("bsn", "BSN")])
+def test_parquet_naming_a_column_twice_stops_the_run(con, tmp_path, names):
+    first, second = names
+    columns = [c for c in POLIS_COLUMNS if c != first]
+    table = pa.Table.from_arrays([pa.array([GOOD["polis"][c]]) for c in columns] +
+                                 [pa.array([GOOD["polis"][first]]), pa.array(["0"])],
+                                 names=columns + [first, second])
+    (tmp_path / "polis").mkdir()
+    pq.write_table(table, tmp_path / "polis" / "p.parquet")
+    write_register(tmp_path)
+    with pytest.raises(DeliveryError, match=rf"^Bestand polis/p\.parquet: de kopregel noemt een kolom meer dan eens: "
+                                            rf"{first.lower()} \(2 keer"):
+        ingest(con, tmp_path, "polis")
+
+
+def test_an_extra_column_named_twice_is_still_ignored(con, tmp_path):
+    write_csv(tmp_path / "polis" / "p.csv", [*POLIS_COLUMNS, "opmerking", "Opmerking"], [GOOD["polis"]])
+    write_register(tmp_path)
+    ingest(con, tmp_path, "polis")
+    assert verdict(con, "polis") == [("polis/p.csv", 2, None, None, None)]
+
+
+# ---------------------------------------------------------------------------------------------
 # more odd but legal CSV: what extract tools write
 # ---------------------------------------------------------------------------------------------
 
@@ -246,3 +297,15 @@ def test_lines_before_the_real_header_are_never_skipped(con, tmp_path, case):
     with pytest.raises(DeliveryError, match=r"^Bestand polis/p\.csv: kan niet gelezen worden als CSV volgens het "
                                             r"contract .*de regels passen niet bij de kopregel"):
         ingest(con, tmp_path, "polis")
+
+
+def test_a_file_without_header_is_named_without_showing_its_first_line(con, tmp_path):
+    (tmp_path / "polis").mkdir()
+    (tmp_path / "polis" / "p.csv").write_text(_line(bsn=BSN[2]) + "\n" + _line(bsn=BSN[3]) + "\n")
+    write_register(tmp_path)
+    with pytest.raises(DeliveryError) as raised:
+        ingest(con, tmp_path, "polis")
+    message = str(raised.value)
+    assert message.startswith("Bestand polis/p.csv: verplichte kolom(men) ontbreken: bsn, ")
+    assert "ontbreekt de kopregel?" in message
+    assert BSN[2] not in message and GOOD["polis"]["aanleverdatum"] not in message and "\n" not in message

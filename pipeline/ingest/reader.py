@@ -16,11 +16,14 @@ A file is read as itself and only itself:
   subfolder, a hidden file or two names for one file stop the run naming the file; only known
   system litter (LITTER) is ignored, and listed (`record_ignored`, ingest.genegeerde_bestanden);
 - DuckDB's readers expand glob patterns in their path argument, so every path is passed with
-  its pattern characters escaped (`sql_path`), and checked to name exactly one file.
+  its pattern characters escaped (`sql_path`), and checked to name exactly one file;
+- a header that names a contract column twice (also when the names differ only by case, outer
+  spaces or a byte-order mark) stops the run: which copy holds the value cannot be known.
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import stat
@@ -290,6 +293,46 @@ def _file_problem(source: SourceFile) -> str | None:
     return None
 
 
+def _csv_header(source: SourceFile) -> list[str] | None:
+    """The column names of a CSV file's header row, as written (None when unreadable: DuckDB says why)."""
+    opener = gzip.open if source.path.name.lower().endswith(".gz") else open
+    try:
+        with opener(source.path, "rt", encoding="utf-8-sig", errors="replace", newline="") as handle:
+            return next(csv.reader(handle, delimiter=";", quotechar='"', doublequote=True), [])
+    except (OSError, EOFError, csv.Error):
+        return None
+
+
+def _normal(name: str) -> str:
+    """A header name as matched against the contract: without byte-order mark, outer spaces and case."""
+    return name.strip().lstrip("\ufeff").strip().lower()
+
+
+def _check_header(source: SourceFile, names: list[str]) -> None:
+    """A contract column named more than once: which copy holds the value cannot be known."""
+    wanted = set(COLUMNS[source.extract])
+    copies: dict[str, list[str]] = {}
+    for name in names:
+        if _normal(name) in wanted:
+            copies.setdefault(_normal(name), []).append(name)
+    twice = [f"{column} ({len(found)} keer: {' en '.join(repr(n) for n in found)})"
+             for column, found in copies.items() if len(found) > 1]
+    if twice:
+        raise DeliveryError(
+            f"Bestand {source.relative}: de kopregel noemt een kolom meer dan eens: {'; '.join(twice)}. "
+            "Welke kopie de waarde bevat is niet te bepalen; lever elke kolom één keer aan."
+        )
+
+
+def _parquet_schema(source: SourceFile):
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_schema(source.path)
+    except Exception as exc:  # pyarrow's errors (ArrowInvalid, OSError) have no common base
+        raise DeliveryError(f"Bestand {source.relative}: kan niet gelezen worden: {_first_line(exc)}") from exc
+
+
 def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
     """Create TEMP VIEW bron over one file: contract columns as VARCHAR (and, for typed polis columns,
     `<column>_getypt`, see the module docstring) plus regelnummer."""
@@ -310,19 +353,28 @@ def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> No
         raise describe_read_error(source, exc) from exc
     if found != [(str(source.path.absolute()),)]:
         raise DeliveryError(f"Bestand {source.relative}: DuckDB leest onder deze naam niet precies dit ene bestand.")
-    present = {row[0].strip().lower().lstrip("\ufeff"): (row[0], row[1]) for row in described
-               if row[0] != "file_row_number"}
+    if source.format == "csv":
+        raw_names = _csv_header(source)
+    else:
+        raw_names = _parquet_schema(source).names
+    if raw_names is not None:
+        _check_header(source, raw_names)  # as written: DuckDB renames a second 'bsn' to 'bsn_1'
+    _check_header(source, [row[0] for row in described])  # as DuckDB names them
+    present = {_normal(row[0]): (row[0], row[1]) for row in described if row[0] != "file_row_number"}
     wanted = COLUMNS[source.extract]
     missing = [c for c in wanted if c not in present and c not in OPTIONAL[source.extract]]
     if missing:
+        found = [name for name, _ in present.values()]
+        if any(column in present for column in wanted):
+            seen = f"gevonden kolommen: {', '.join(found)}."
+        else:  # the first line may well be data (a file without header): never shown, it may hold a BSN
+            seen = (f"de eerste regel noemt geen enkele kolom uit het contract ({len(found)} kolom(men)); "
+                    "ontbreekt de kopregel?")
         hint = ""
-        if len(present) == 1:
-            only = next(iter(present.values()))[0]
-            if "," in only or "\t" in only or "|" in only:
-                hint = " Het scheidingsteken is vermoedelijk niet ';'."
+        if len(found) == 1 and any(mark in found[0] for mark in (",", "\t", "|")):
+            hint = " Het scheidingsteken is vermoedelijk niet ';'."
         raise DeliveryError(
-            f"Bestand {source.relative}: verplichte kolom(men) ontbreken: {', '.join(missing)}; "
-            f"gevonden kolommen: {', '.join(n for n, _ in present.values())}.{hint}"
+            f"Bestand {source.relative}: verplichte kolom(men) ontbreken: {', '.join(missing)}; {seen}{hint}"
         )
     typed = TYPED.get(source.extract, {})
     selects = []

@@ -199,6 +199,12 @@ def main() -> None:
     (d / "polis" / "Thumbs.db").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(1016))
     (d / "werkgevers" / "desktop.ini").write_bytes(b"[.ShellClassInfo]\r\nIconResource=C:\\icoon.ico,0\r\n")
 
+    # --- a header that names a column twice stops the run (the second copy holds zeros)
+    d = HERE / "kolom_dubbel"
+    write(d, expected={"fout": ["polis/polis.csv", "verloonde_uren", "meer dan eens"]})
+    (d / "polis" / "polis.csv").write_text("\n".join([POLIS_HEADER + ";verloonde_uren"] +
+                                                    [r + ";0" for r in GOED_POLIS]) + "\n")
+
     # --- a year over the quarantine threshold stops the run
     write(HERE / "boven_drempel",
           polis=GOED_POLIS + [f"123456789;100000001L01;q{i};2021-12-01;2021-12-31;1;1;2022-01-15;1" for i in range(5)],
