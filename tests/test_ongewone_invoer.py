@@ -5,15 +5,21 @@ run with one Dutch paragraph naming the file. A published figure never changes s
 2. the delivery is a boundary: links out of it, hidden files and subfolders stop the run; known
    system litter is ignored and listed;
 3. a header that names a column twice stops the run;
+4. Parquet dates are calendar dates as delivered, whatever the time zone of the machine;
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -21,6 +27,9 @@ import pytest
 from pipeline.ingest.reader import DeliveryError, discover, ignored_files, record_ignored, sql_path
 from tests.conftest import BSN, POLIS_COLUMNS, REGISTER_COLUMNS, rows, write_csv
 from tests.test_ingest_rules import GOOD, con, hmac_hex, ingest, verdict, write_register  # noqa: F401
+
+D = dt.date.fromisoformat
+CORPUS = Path(__file__).resolve().parent / "corpus"
 
 
 def polis_file(path: Path, ikv_ids: list[str], **overrides) -> Path:
@@ -254,6 +263,120 @@ def test_an_extra_column_named_twice_is_still_ignored(con, tmp_path):
     write_register(tmp_path)
     ingest(con, tmp_path, "polis")
     assert verdict(con, "polis") == [("polis/p.csv", 2, None, None, None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Parquet dates are calendar dates as delivered
+# ---------------------------------------------------------------------------------------------
+
+DATES = ["tijdvak_begin", "tijdvak_einde", "aanleverdatum"]
+
+
+def _polis_parquet(path: Path, dates: dict[str, pa.Array], n: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = {c: [GOOD["polis"][c]] * n for c in POLIS_COLUMNS} | {"ikv_id": [f"{path.stem}{i}" for i in range(n)]}
+    pq.write_table(pa.table(columns | dates), path)
+
+
+def _amsterdam(*stamps: str) -> pa.Array:
+    """As pandas writes tz-aware dates: local midnight in Europe/Amsterdam, stored as the UTC instant."""
+    return pa.Array.from_pandas(pd.to_datetime(list(stamps), format="ISO8601").tz_localize("Europe/Amsterdam"))
+
+
+@pytest.mark.parametrize("session_zone", ["UTC", "Europe/Amsterdam", "America/New_York", "Asia/Tokyo"])
+def test_parquet_timestamps_give_the_date_as_written_whatever_the_session_zone(con, tmp_path, session_zone):
+    """Before: CAST(timestamptz AS DATE) used the session's TimeZone (the machine's zone): under UTC,
+    1 December 00:00 Amsterdam became 30 November and a January period crossed into December."""
+    con.execute(f"SET TimeZone = '{session_zone}'")
+    _polis_parquet(tmp_path / "polis" / "a.parquet", {
+        "tijdvak_begin": _amsterdam("2021-12-01", "2022-01-01", "2021-07-01", "2021-12-01"),
+        "tijdvak_einde": _amsterdam("2021-12-31", "2022-01-31", "2021-07-31", "2021-12-31"),
+        "aanleverdatum": _amsterdam("2022-01-15", "2022-02-15", "2021-08-15", "2022-01-15 13:45"),
+    }, 4)
+    _polis_parquet(tmp_path / "polis" / "b.parquet", {  # a fixed offset, UTC, no zone, nanoseconds
+        "tijdvak_begin": pa.array([dt.datetime(2021, 11, 30, 23)], pa.timestamp("us", tz="+01:00")),
+        "tijdvak_einde": pa.array([dt.datetime(2021, 12, 31)], pa.timestamp("ms", tz="UTC")),
+        "aanleverdatum": pa.array([pd.Timestamp("2022-01-15").value], pa.timestamp("ns")),
+    }, 1)
+    _polis_parquet(tmp_path / "polis" / "c.parquet", {  # a time of day is rejected, also a nanosecond
+        "tijdvak_begin": pa.array([dt.datetime(2021, 12, 1)] * 2, pa.timestamp("us")),
+        "tijdvak_einde": pa.array([dt.datetime(2021, 12, 31)] * 2, pa.timestamp("us")),
+        "aanleverdatum": pa.array([pd.Timestamp("2022-01-15").value + 1, pd.Timestamp("2022-01-15 08:00").value],
+                                  pa.timestamp("ns")),
+    }, 2)
+    write_register(tmp_path)
+    ingest(con, tmp_path, "polis")
+    kept = rows(con, "SELECT bron_bestand, ikv_id, tijdvak_begin, tijdvak_einde, aanleverdatum FROM ingest.polis "
+                     "WHERE regel IS NULL ORDER BY 1, 2")
+    assert [tuple(r.values()) for r in kept] == [
+        ("polis/a.parquet", "a0", D("2021-12-01"), D("2021-12-31"), D("2022-01-15")),
+        ("polis/b.parquet", "b0", D("2021-12-01"), D("2021-12-31"), D("2022-01-15")),
+    ]  # a.parquet 'a1' and 'a2' are accepted but not kept: their periods do not touch December
+    assert verdict(con, "polis") == [
+        ("polis/a.parquet", 1, None, None, None),
+        ("polis/a.parquet", 4, "datum_ongeldig", "aanleverdatum", "2022-01-15 13:45:00"),
+        ("polis/b.parquet", 1, None, None, None),
+        ("polis/c.parquet", 1, "datum_ongeldig", "aanleverdatum", "2022-01-15 00:00:00.000000001"),
+        ("polis/c.parquet", 2, "datum_ongeldig", "aanleverdatum", "2022-01-15 08:00:00"),
+    ]
+
+
+def test_parquet_timestamps_in_text_columns_of_the_other_extracts(con, tmp_path):
+    (tmp_path / "doelgroepregister").mkdir()
+    pq.write_table(pa.table({
+        "bsn": [BSN[0], BSN[1]], "grondslag": ["IB", "IB"], "woonregio": ["AMR01", "AMR01"],
+        "datum_ingang": _amsterdam("2016-01-01", "2016-01-01 12:00"),
+        "datum_einde": _amsterdam("2021-12-31", "2021-12-31"),
+    }), tmp_path / "doelgroepregister" / "r.parquet")
+    con.execute("SET TimeZone = 'UTC'")
+    ingest(con, tmp_path, "doelgroepregister")
+    assert rows(con, "SELECT regelnummer, datum_ingang, datum_einde, regel, waarde FROM ingest.doelgroepregister "
+                     "ORDER BY 1") == [
+        dict(regelnummer=1, datum_ingang=D("2016-01-01"), datum_einde=D("2021-12-31"), regel=None, waarde=None),
+        dict(regelnummer=2, datum_ingang=None, datum_einde=D("2021-12-31"), regel="datum_ongeldig",
+             waarde="2016-01-01 12:00:00"),
+    ]
+
+
+def test_parquet_zone_unknown_to_duckdb_stops_the_run(con, tmp_path):
+    _polis_parquet(tmp_path / "polis" / "p.parquet", {
+        "tijdvak_begin": pa.array([dt.datetime(2021, 12, 1)], pa.timestamp("us", tz="Mars/Olympus"))}, 1)
+    write_register(tmp_path)
+    with pytest.raises(DeliveryError, match=r"^Bestand polis/p\.parquet: kolom tijdvak_begin heeft tijdzone "
+                                            r"'Mars/Olympus', die DuckDB niet kent"):
+        ingest(con, tmp_path, "polis")
+
+
+VIEW_DATES = """
+import json, sys
+from pathlib import Path
+import duckdb
+from pipeline.ingest.reader import discover, create_source_view
+con = duckdb.connect()
+out = []
+for source in discover(Path(sys.argv[1]), "polis"):
+    create_source_view(con, source)
+    out += [[source.relative, *map(str, r)] for r in con.execute(
+        "SELECT regelnummer, tijdvak_begin_getypt, tijdvak_einde_getypt, aanleverdatum_getypt, aanleverdatum "
+        "FROM bron ORDER BY regelnummer").fetchall()]
+print(json.dumps([r for r in out if r[0] != "polis/polis.csv"]))
+"""
+
+
+def test_the_corpus_time_zone_case_reads_the_same_under_every_machine_zone():
+    """The process zone (TZ) is what DuckDB takes as its default TimeZone: run the reader in a fresh
+    process under each zone."""
+    results = {}
+    for zone in ("UTC", "Europe/Amsterdam"):
+        done = subprocess.run([sys.executable, "-c", VIEW_DATES, str(CORPUS / "parquet_tijdzone")],
+                              capture_output=True, text=True, env={**os.environ, "TZ": zone}, timeout=120)
+        assert done.returncode == 0, done.stderr
+        results[zone] = json.loads(done.stdout)
+    assert results["UTC"] == results["Europe/Amsterdam"] == [
+        ["polis/extra_tijdzone.parquet", "1", "2021-12-01", "2021-12-31", "2022-01-15", "None"],
+        ["polis/extra_tijdzone.parquet", "2", "2022-01-01", "2022-01-31", "2022-02-15", "None"],
+        ["polis/extra_tijdzone.parquet", "3", "2021-12-01", "2021-12-31", "None", "2022-01-15 13:45:00"],
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,7 +18,11 @@ A file is read as itself and only itself:
 - DuckDB's readers expand glob patterns in their path argument, so every path is passed with
   its pattern characters escaped (`sql_path`), and checked to name exactly one file;
 - a header that names a contract column twice (also when the names differ only by case, outer
-  spaces or a byte-order mark) stops the run: which copy holds the value cannot be known.
+  spaces or a byte-order mark) stops the run: which copy holds the value cannot be known;
+- a Parquet timestamp becomes the calendar date it shows in its own time zone (the zone written
+  in the file's Arrow schema; UTC when the file names none), never in the zone of the machine or
+  of the DuckDB session; a timestamp with a time of day arrives as text, which the date rule
+  rejects.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,9 +88,10 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 
 def _lossless(parquet_type: str, contract_type: str) -> bool:
-    """Whether a Parquet column of this DuckDB type converts to the contract type exactly."""
+    """Whether a Parquet column of this DuckDB type converts to the contract type exactly.
+    (A Parquet timestamp is never taken as it is: create_source_view reads its calendar date.)"""
     if contract_type == "DATE":
-        return parquet_type == "DATE" or parquet_type.startswith("TIMESTAMP")  # the date part, as via text
+        return parquet_type == "DATE"
     if contract_type == "INTEGER":
         return parquet_type in _SMALL_INTEGERS
     if contract_type == "DECIMAL(18, 6)":
@@ -333,6 +339,35 @@ def _parquet_schema(source: SourceFile):
         raise DeliveryError(f"Bestand {source.relative}: kan niet gelezen worden: {_first_line(exc)}") from exc
 
 
+def _parquet_zones(schema) -> dict[str, str]:
+    """The time zone of every zoned timestamp column, as the file's Arrow schema writes it
+    (pyarrow reports 'UTC' for a Parquet timestamp adjusted to UTC when the file names no zone)."""
+    import pyarrow as pa
+
+    return {f.name: f.type.tz for f in schema if pa.types.is_timestamp(f.type) and f.type.tz}
+
+
+_OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
+
+
+def _wall_clock(con, source: SourceFile, column: str, ident: str, dtype: str, zones: dict[str, str]) -> str:
+    """SQL for the timestamp as a wall-clock TIMESTAMP in the column's own zone: for a zoned
+    timestamp (an instant) the zone of the file, never the session's TimeZone setting."""
+    if dtype != "TIMESTAMP WITH TIME ZONE":
+        return ident  # a timestamp without zone is a wall-clock time as written
+    zone = zones.get(column, "UTC")
+    offset = _OFFSET.match(zone)
+    if offset:
+        minutes = (1 if offset[1] == "+" else -1) * (int(offset[2]) * 60 + int(offset[3]))
+        return f"(timezone('UTC', {ident}) + INTERVAL '{minutes} minutes')"
+    if not con.execute("SELECT count(*) FROM pg_timezone_names() WHERE name = ?", [zone]).fetchone()[0]:
+        raise DeliveryError(
+            f"Bestand {source.relative}: kolom {column} heeft tijdzone {zone!r}, die DuckDB niet kent; de "
+            "kalenderdatum is dan niet te bepalen."
+        )
+    return "timezone('" + zone.replace("'", "''") + f"', {ident})"
+
+
 def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
     """Create TEMP VIEW bron over one file: contract columns as VARCHAR (and, for typed polis columns,
     `<column>_getypt`, see the module docstring) plus regelnummer."""
@@ -353,10 +388,12 @@ def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> No
         raise describe_read_error(source, exc) from exc
     if found != [(str(source.path.absolute()),)]:
         raise DeliveryError(f"Bestand {source.relative}: DuckDB leest onder deze naam niet precies dit ene bestand.")
+    zones: dict[str, str] = {}
     if source.format == "csv":
         raw_names = _csv_header(source)
     else:
-        raw_names = _parquet_schema(source).names
+        schema = _parquet_schema(source)
+        raw_names, zones = schema.names, _parquet_zones(schema)
     if raw_names is not None:
         _check_header(source, raw_names)  # as written: DuckDB renames a second 'bsn' to 'bsn_1'
     _check_header(source, [row[0] for row in described])  # as DuckDB names them
@@ -387,13 +424,24 @@ def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> No
             continue
         name, dtype = present[column]
         ident = '"' + name.replace('"', '""') + '"'
+        if source.format == "parquet" and dtype.startswith("TIMESTAMP"):
+            # the calendar date as written, in the column's own zone; a time of day stays text, which
+            # the date rule rejects (as it rejects '2021-12-01 13:45:00' in a CSV file)
+            local = _wall_clock(con, source, name, ident, dtype, zones)
+            midnight = f"{local} = date_trunc('day', {local})"
+            if contract_type == "DATE":
+                selects.append(f"CASE WHEN NOT ({midnight}) THEN CAST({local} AS VARCHAR) END AS {column}")
+                selects.append(f"CASE WHEN {midnight} THEN CAST({local} AS DATE) END AS {column}_getypt")
+                continue
+            selects.append(f"CASE WHEN {midnight} THEN CAST(CAST({local} AS DATE) AS VARCHAR) "
+                           f"ELSE CAST({local} AS VARCHAR) END AS {column}")
+            if contract_type:
+                selects.append(f"CAST(NULL AS {contract_type}) AS {column}_getypt")
+            continue
         if contract_type and source.format == "parquet" and _lossless(dtype, contract_type):
             selects.append(f"CAST(NULL AS VARCHAR) AS {column}")
-            value = f"CAST({ident} AS DATE)" if dtype.startswith("TIMESTAMP") else ident  # the date part, as via text
-            selects.append(f"{value} AS {column}_getypt")
+            selects.append(f"{ident} AS {column}_getypt")
             continue
-        if dtype.startswith("TIMESTAMP"):
-            ident = f"CAST({ident} AS DATE)"
         selects.append(f"CAST({ident} AS VARCHAR) AS {column}")
         if contract_type:
             selects.append(f"CAST(NULL AS {contract_type}) AS {column}_getypt")

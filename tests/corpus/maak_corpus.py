@@ -16,6 +16,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pandas as pd
+
 HERE = Path(__file__).resolve().parent
 
 POLIS_HEADER = "bsn;loonheffingennummer;ikv_id;tijdvak_begin;tijdvak_einde;verloonde_uren;code_aard_arbeidsverhouding;aanleverdatum;volgnummer"
@@ -204,6 +206,24 @@ def main() -> None:
     write(d, expected={"fout": ["polis/polis.csv", "verloonde_uren", "meer dan eens"]})
     (d / "polis" / "polis.csv").write_text("\n".join([POLIS_HEADER + ";verloonde_uren"] +
                                                     [r + ";0" for r in GOED_POLIS]) + "\n")
+
+    # --- Parquet dates are the calendar dates as delivered, whatever the machine's time zone:
+    # pandas writes a tz-aware date as local midnight, stored as the UTC instant 23:00 the day before
+    d = HERE / "parquet_tijdzone"
+    write(d, expected={"quarantaine": [["polis/extra_tijdzone.parquet", 3, "datum_ongeldig", "aanleverdatum"]]})
+    amsterdam = "Europe/Amsterdam"
+    pd.DataFrame({
+        "bsn": ["123456782"] * 3,
+        "loonheffingennummer": ["100000001L01"] * 3,
+        "ikv_id": ["tz1", "tz2", "tz3"],
+        "tijdvak_begin": pd.to_datetime(["2021-12-01", "2022-01-01", "2021-12-01"]).tz_localize(amsterdam),
+        "tijdvak_einde": pd.to_datetime(["2021-12-31", "2022-01-31", "2021-12-31"]).tz_localize(amsterdam),
+        "verloonde_uren": [40.0, 40.0, 40.0],
+        "code_aard_arbeidsverhouding": [1, 1, 1],
+        "aanleverdatum": pd.to_datetime(["2022-01-15 00:00", "2022-02-15 00:00", "2022-01-15 13:45"]
+                                        ).tz_localize(amsterdam),  # row 3: a time of day is not a date
+        "volgnummer": [1, 1, 1],
+    }).to_parquet(d / "polis" / "extra_tijdzone.parquet", index=False)
 
     # --- a year over the quarantine threshold stops the run
     write(HERE / "boven_drempel",
