@@ -6,6 +6,7 @@ run with one Dutch paragraph naming the file. A published figure never changes s
    system litter is ignored and listed;
 3. a header that names a column twice stops the run;
 4. Parquet dates are calendar dates as delivered, whatever the time zone of the machine;
+5. numbers as the contract writes them (',' decimal mark) — the row rules are in test_ingest_rules.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -376,6 +378,53 @@ def test_the_corpus_time_zone_case_reads_the_same_under_every_machine_zone():
         ["polis/extra_tijdzone.parquet", "1", "2021-12-01", "2021-12-31", "2022-01-15", "None"],
         ["polis/extra_tijdzone.parquet", "2", "2022-01-01", "2022-01-31", "2022-02-15", "None"],
         ["polis/extra_tijdzone.parquet", "3", "2021-12-01", "2021-12-31", "None", "2022-01-15 13:45:00"],
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. numbers as the contract writes them (rejections: ROW_RULES in test_ingest_rules)
+# ---------------------------------------------------------------------------------------------
+
+def test_decimal_comma_forms_are_read_exactly(con, tmp_path):
+    hours = {"a": ("12", "12"), "b": ("12,5", "12.5"), "c": (",5", "0.5"), "d": ("-3,25", "-3.25"),
+             "e": ("+1,0", "1"), "f": ("0012,50", "12.5"), "g": ("7,", "7")}
+    write_csv(tmp_path / "polis" / "p.csv", POLIS_COLUMNS,
+              [{**GOOD["polis"], "ikv_id": k, "verloonde_uren": v} for k, (v, _) in hours.items()])
+    write_register(tmp_path)
+    ingest(con, tmp_path, "polis")
+    assert rows(con, "SELECT ikv_id, verloonde_uren, regel FROM ingest.polis ORDER BY 1") == [
+        dict(ikv_id=k, verloonde_uren=Decimal(n), regel=None) for k, (_, n) in hours.items()]
+
+
+def test_parquet_numbers_in_decimal_columns_meet_the_contract_form(con, tmp_path):
+    """Parquet DOUBLE and wide DECIMAL values go the text route written with ',' (they are typed values,
+    not text with a '.'): 12.5 stays 12.5."""
+    _polis_parquet(tmp_path / "polis" / "p.parquet", {
+        "verloonde_uren": pa.array([12.5, -3.0, 0.25], pa.float64()),
+    }, 3)
+    _polis_parquet(tmp_path / "polis" / "q.parquet", {
+        "verloonde_uren": pa.array([Decimal("12.5"), Decimal("-0.123456")], pa.decimal128(38, 10)),
+    }, 2)
+    (tmp_path / "werkgevers").mkdir()
+    pq.write_table(pa.table({
+        "loonheffingennummer": ["100000061L01", "100000062L01"], "geldig_vanaf": ["2015-01-01", "2015-01-01"],
+        "sector_risicogroep": [10, 10], "overheidswerkgever": [False, False], "sw_bedrijf": ["N", "n"],
+        "uren_sectorfonds_aandeel": pa.array([Decimal("0.49"), Decimal("1.00")], pa.decimal128(3, 2)),
+        "arbeidsmarktregio": ["AMR01", "AMR02"],
+    }), tmp_path / "werkgevers" / "w.parquet")
+    write_register(tmp_path)
+    ingest(con, tmp_path, "polis")
+    ingest(con, tmp_path, "werkgevers")
+    assert [tuple(r.values()) for r in rows(
+        con, "SELECT bron_bestand, ikv_id, verloonde_uren, regel FROM ingest.polis ORDER BY 1, 2")] == [
+        ("polis/p.parquet", "p0", Decimal("12.5"), None), ("polis/p.parquet", "p1", Decimal("-3"), None),
+        ("polis/p.parquet", "p2", Decimal("0.25"), None),
+        ("polis/q.parquet", "q0", Decimal("12.5"), None), ("polis/q.parquet", "q1", Decimal("-0.123456"), None),
+    ]
+    assert rows(con, "SELECT uren_sectorfonds_aandeel, sw_bedrijf, regel FROM ingest.werkgevers "
+                     "WHERE bron_bestand = 'werkgevers/w.parquet' ORDER BY regelnummer") == [
+        dict(uren_sectorfonds_aandeel=0.49, sw_bedrijf=False, regel=None),
+        dict(uren_sectorfonds_aandeel=1.0, sw_bedrijf=False, regel=None),
     ]
 
 

@@ -22,7 +22,10 @@ A file is read as itself and only itself:
 - a Parquet timestamp becomes the calendar date it shows in its own time zone (the zone written
   in the file's Arrow schema; UTC when the file names none), never in the zone of the machine or
   of the DuckDB session; a timestamp with a time of day arrives as text, which the date rule
-  rejects.
+  rejects;
+- numbers are text with ',' as the decimal mark (EXTRACTS.md): a Parquet DOUBLE or wide DECIMAL
+  in a decimal column (DECIMALS) that goes the text route is written that way, so that the rule
+  that rejects '1.234' in a CSV file does not reject it.
 """
 
 from __future__ import annotations
@@ -69,7 +72,11 @@ TYPED: dict[str, dict[str, str]] = {
         "code_aard_arbeidsverhouding": "INTEGER", "volgnummer": "INTEGER",
     },
 }
+# Contract decimals (EXTRACTS.md: ',' is the decimal mark). A Parquet number in one of these columns
+# that goes the text route is written with ',' so that it meets the same rule as a CSV value.
+DECIMALS = {"verloonde_uren", "uren_sectorfonds_aandeel"}
 _SMALL_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT")
+_FRACTIONAL = ("DOUBLE", "FLOAT", "DECIMAL(")
 
 # Known system litter: files that operating systems and file managers put into folders by
 # themselves and that never hold rows. These are ignored and listed (ingest.genegeerde_bestanden);
@@ -442,7 +449,10 @@ def create_source_view(con: duckdb.DuckDBPyConnection, source: SourceFile) -> No
             selects.append(f"CAST(NULL AS VARCHAR) AS {column}")
             selects.append(f"{ident} AS {column}_getypt")
             continue
-        selects.append(f"CAST({ident} AS VARCHAR) AS {column}")
+        if column in DECIMALS and source.format == "parquet" and dtype.startswith(_FRACTIONAL):
+            selects.append(f"replace(CAST({ident} AS VARCHAR), '.', ',') AS {column}")  # the contract's mark
+        else:
+            selects.append(f"CAST({ident} AS VARCHAR) AS {column}")
         if contract_type:
             selects.append(f"CAST(NULL AS {contract_type}) AS {column}_getypt")
     row_number = "file_row_number" if source.format == "parquet" else "ordinality"

@@ -126,6 +126,12 @@ def main() -> None:
                           "verplicht", "ikv_id"),
         "rij_werkgever_onbekend": ("123456782;100000099L01;b;2021-12-01;2021-12-31;10;1;2022-01-15;1",
                                    "werkgever_onbekend", "loonheffingennummer"),
+        # ',' is the decimal mark: '1.234' is not 1.234 hours (nor 1234)
+        "rij_getal_punt": ("123456782;100000001L01;b;2021-12-01;2021-12-31;1.234;1;2022-01-15;1",
+                           "getal_ongeldig", "verloonde_uren"),
+        # dates are YYYY-MM-DD: '15-01-22' is not 22 January of the year 15
+        "rij_datum_kort_jaar": ("123456782;100000001L01;b;2021-12-01;2021-12-31;10;1;15-01-22;1",
+                                "datum_ongeldig", "aanleverdatum"),
         # a value starting with '#' is a value, not a comment line to drop
         "rij_hekje": ("#23456782;100000001L01;b;2021-12-01;2021-12-31;10;1;2022-01-15;1",
                       "bsn_formaat", "bsn"),
