@@ -447,6 +447,35 @@ def test_hash_at_the_start_of_a_value_is_not_a_comment(con, tmp_path):
     ]
 
 
+def test_excel_style_csv_reads_like_the_plain_file(con, tmp_path):
+    """Every field quoted, BOM + CRLF, a trailing separator, ';' and '"' inside a quoted field."""
+    def excel(columns, records):
+        lines = [";".join(f'"{c}"' for c in columns) + ";"]
+        lines += [";".join('"' + str(r[c]).replace('"', '""') + '"' for c in columns) + ";" for r in records]
+        return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+    (tmp_path / "werkgevers").mkdir()
+    (tmp_path / "werkgevers" / "w.csv").write_bytes(excel(list(GOOD["werkgevers"]), [
+        {**GOOD["werkgevers"], "naam": 'Bakkerij "De Zon"; Jansen & Zn', "overheidswerkgever": "n",
+         "sw_bedrijf": "j"}]))
+    ingest(con, tmp_path, "werkgevers")
+    assert rows(con, "SELECT regelnummer, naam, overheidswerkgever, sw_bedrijf, uren_sectorfonds_aandeel, "
+                     "arbeidsmarktregio, regel FROM ingest.werkgevers") == [
+        dict(regelnummer=2, naam='Bakkerij "De Zon"; Jansen & Zn', overheidswerkgever=False, sw_bedrijf=True,
+             uren_sectorfonds_aandeel=0.25, arbeidsmarktregio="AMR01", regel=None)]
+
+
+def test_header_only_csv_and_schema_only_parquet_hold_no_rows(con, tmp_path):
+    polis_file(tmp_path / "polis" / "a.csv", ["1"])
+    write_csv(tmp_path / "polis" / "b.csv", POLIS_COLUMNS, [])
+    pq.write_table(pa.table({c: pa.array([], pa.string()) for c in POLIS_COLUMNS}), tmp_path / "polis" / "c.parquet")
+    pd.DataFrame({c: pd.Series([], dtype=object) for c in POLIS_COLUMNS}).to_parquet(tmp_path / "polis" / "d.parquet")
+    write_register(tmp_path)
+    counts = ingest(con, tmp_path, "polis")
+    assert counts == {"polis/a.csv": (1, 0), "polis/b.csv": (0, 0), "polis/c.parquet": (0, 0),
+                      "polis/d.parquet": (0, 0)}
+
+
 HEADER = ";".join(POLIS_COLUMNS)
 
 

@@ -10,13 +10,17 @@ Run `python tests/corpus/maak_corpus.py` to regenerate; the files are committed.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 HERE = Path(__file__).resolve().parent
 
@@ -61,6 +65,19 @@ def extra_polis(path: Path, ikv_ids: list[str]) -> None:
     """A small polis file of good December 2021 rows of a registered person, one per ikv_id."""
     path.write_text("\n".join([POLIS_HEADER] + [
         f"123456782;100000001L01;{ikv};2021-12-01;2021-12-31;10;1;2022-01-15;1" for ikv in ikv_ids]) + "\n")
+
+
+def excel(lines: list[str], name_column: int | None = None) -> bytes:
+    """Lines as Excel writes a CSV: UTF-8 with BOM, CRLF, every field quoted, a trailing separator.
+    Column `name_column` may hold ';' itself (data lines are split on the other columns)."""
+    out = []
+    for number, line in enumerate(lines):
+        fields = line.split(";")
+        if name_column is not None and number > 0 and len(fields) > 10:  # the name held a ';'
+            extra = len(fields) - 10
+            fields[name_column:name_column + extra + 1] = [";".join(fields[name_column:name_column + extra + 1])]
+        out.append(";".join(f'"{f}"' for f in fields) + ";")
+    return ("\ufeff" + "\r\n".join(out) + "\r\n").encode("utf-8")
 
 
 def main() -> None:
@@ -230,6 +247,47 @@ def main() -> None:
                                         ).tz_localize(amsterdam),  # row 3: a time of day is not a date
         "volgnummer": [1, 1, 1],
     }).to_parquet(d / "polis" / "extra_tijdzone.parquet", index=False)
+
+    # --- odd but legal: what extract tools write, read exactly as the plain files of goed/
+    d = HERE / "excel_csv"  # Excel-style CSV: everything quoted, BOM + CRLF, a trailing separator,
+    write(d, expected={"quarantaine": [], "rijen_gelezen": {  # ';' inside a quoted name, j/n, .CSV
+        "polis/POLIS.CSV": len(GOED_POLIS), "werkgevers/werkgevers.CSV.GZ": len(GOED_WERKGEVERS) + 1,
+        "doelgroepregister/doelgroepregister.csv": len(GOED_REGISTER)}})
+    (d / "polis" / "polis.csv").unlink()
+    (d / "polis" / "POLIS.CSV").write_bytes(excel([POLIS_HEADER, *GOED_POLIS]))
+    (d / "werkgevers" / "werkgevers.csv").unlink()
+    employers = [WERKGEVERS_HEADER, *(r.replace(";N;", ";n;") for r in GOED_WERKGEVERS),
+                 "100000004L01;Bakkerij Jansen; Zonen & Co;2000-01-01;;10;j;0;;N;AMR04"]
+    (d / "werkgevers" / "werkgevers.CSV.GZ").write_bytes(gzip.compress(excel(employers, name_column=1), mtime=0))
+
+    d = HERE / "parquet_typen"  # dictionary-encoded strings, DATE and text dates, DECIMAL(p,s), an empty file
+    write(d, expected={"quarantaine": [], "rijen_gelezen": {
+        "polis/polis.csv": len(GOED_POLIS), "polis/getypt.parquet": 2, "polis/TEKST.PARQUET": 2,
+        "polis/leeg.parquet": 0}})
+    typed = pa.table({
+        "bsn": pa.array(["123456782", "123456782"]).dictionary_encode(),
+        "loonheffingennummer": pa.array(["100000001L01", "100000001L01"]).dictionary_encode(),
+        "ikv_id": ["pq1", "pq2"],
+        "tijdvak_begin": pa.array([dt.date(2021, 12, 1)] * 2, pa.date32()),
+        "tijdvak_einde": pa.array([dt.date(2021, 12, 31)] * 2, pa.date32()),
+        "verloonde_uren": pa.array([Decimal("40.25"), Decimal("-3.50")], pa.decimal128(5, 2)),
+        "code_aard_arbeidsverhouding": pa.array([1, 11], pa.int8()),
+        "aanleverdatum": pa.array([dt.date(2022, 1, 15)] * 2, pa.date32()),
+        "volgnummer": pa.array([1, 2], pa.int16()),
+    })
+    pq.write_table(typed, d / "polis" / "getypt.parquet")
+    pq.write_table(typed.slice(0, 0), d / "polis" / "leeg.parquet")
+    pq.write_table(pa.table({
+        "bsn": ["123456782", "123456782"],
+        "loonheffingennummer": ["100000001L01", "100000001L01"],
+        "ikv_id": ["pq3", "pq4"],
+        "tijdvak_begin": ["2021-12-01", "2021-12-01"],
+        "tijdvak_einde": ["2021-12-31", "2021-12-31"],
+        "verloonde_uren": pa.array([Decimal("12.5"), Decimal("0.1234567890")], pa.decimal128(38, 10)),
+        "code_aard_arbeidsverhouding": ["1", "82"],
+        "aanleverdatum": ["2022-01-15", "2022-01-15"],
+        "volgnummer": pa.array([1, 1], pa.int64()),
+    }), d / "polis" / "TEKST.PARQUET", use_dictionary=False)
 
     # --- a year over the quarantine threshold stops the run
     write(HERE / "boven_drempel",
