@@ -5,6 +5,7 @@ problem, leaving the previously published warehouse byte for byte as it was."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def test_a_bad_file_stops_the_run_and_leaves_the_warehouse_as_it_was(case, publi
         assert fragment in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1  # one paragraph
+    assert not re.search(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])", result.stderr)  # never a BSN (9 digits)
     assert warehouse.read_bytes() == before
 
 
@@ -70,6 +72,14 @@ def test_bad_rows_go_to_the_quarantine_with_their_rule(case, tmp_path, monkeypat
     got = sorted(list(r) for r in con.execute(
         "SELECT bron_bestand, regelnummer, regel, kolom FROM kwaliteit.quarantaine").fetchall())
     assert got == sorted(expected["quarantaine"])
+    # every file read as itself: its own rows, no more and no less
+    read = dict(con.execute("SELECT bron_bestand, rijen_gelezen FROM kwaliteit.bestanden").fetchall())
+    for bron, rows in expected.get("rijen_gelezen", {}).items():
+        assert read.get(bron) == rows, (bron, read)
+    # known system litter is not read, and listed as ignored
+    ignored = con.execute("SELECT bron_bestand FROM ingest.genegeerde_bestanden ORDER BY 1").fetchall()
+    assert [b for (b,) in ignored] == sorted(expected.get("genegeerd", []))
+    assert not set(expected.get("genegeerd", [])) & set(read)
     # nothing is lost: per file, rows read = accepted + quarantined
     for bron, read, accepted, rejected in con.execute(
             "SELECT bron_bestand, rijen_gelezen, rijen_geaccepteerd, rijen_quarantaine FROM kwaliteit.bestanden").fetchall():

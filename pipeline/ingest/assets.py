@@ -22,7 +22,9 @@ from dagster import (
 )
 
 from pipeline.ingest.sources import SOURCE_KEYS
-from pipeline.ingest.reader import DeliveryError, create_source_view, describe_read_error, discover
+from pipeline.ingest.reader import (
+    DeliveryError, create_source_view, describe_read_error, discover, record_ignored, sql_path,
+)
 from pipeline.paths import REFERENCE_DIR
 from pipeline.resources import (
     DeliveryResource,
@@ -63,10 +65,6 @@ def referentiedata(context: AssetExecutionContext, warehouse: WarehouseResource)
             ).fetchall()
         }
     context.add_output_metadata({f"rijen_{t}": n for t, n in counts.items()})
-
-
-def _escape(path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _read(con, source, sql_file: str, params: dict) -> None:
@@ -123,6 +121,7 @@ def ingest_extract(
         con.execute("BEGIN TRANSACTION")
         con.execute(f"DELETE FROM ingest.{extract}")
         con.execute("DELETE FROM ingest.bestanden WHERE extract = ?", [extract])
+        ignored = record_ignored(con, delivery.root, extract, context.run.run_id)  # known litter, listed
         if extract == "polis":
             prepare_polis(con, delivery.root, _read)
         for source in files:
@@ -137,7 +136,7 @@ def ingest_extract(
                 rows_read = con.execute("SELECT count(*) FROM bron").fetchone()[0]
                 not_kept = 0
             footer = (
-                con.execute(f"SELECT count(*) FROM read_parquet('{_escape(source.path)}')").fetchone()[0]
+                con.execute(f"SELECT count(*) FROM read_parquet({sql_path(source.path)})").fetchone()[0]
                 if source.format == "parquet" else None
             )
             seconds = max(time.monotonic() - started, 1e-6)
@@ -171,6 +170,7 @@ def ingest_extract(
         "rijen_geaccepteerd": sum(a for _, _, _, a, _ in per_file),
         "rijen_quarantaine": sum(q for _, _, _, _, q in per_file),
         "per_bestand": MetadataValue.md(table),
+        "genegeerde_bestanden": MetadataValue.json(ignored),
     })
     # The blocking checks of the extract, in the same step (no step of their own per check).
     yield _reconcile(warehouse, extract)

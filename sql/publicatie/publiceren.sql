@@ -74,6 +74,9 @@ SELECT * FROM werk_db.kwaliteit.quarantaine ORDER BY bron_bestand, regelnummer;
 CREATE TABLE kwaliteit.bestanden AS
 SELECT * FROM werk_db.kwaliteit.bestanden ORDER BY bron_bestand;
 
+CREATE TABLE kwaliteit.genegeerde_bestanden AS
+SELECT * FROM werk_db.kwaliteit.genegeerde_bestanden ORDER BY bron_bestand;
+
 -- The drill-down view auditors use: per published cell, each employer and pseudonymised person
 -- with their December hours and banen; SUM(banen) over a cell equals meting.banen.banen.
 CREATE OR REPLACE VIEW audit.herleiding AS
