@@ -1,4 +1,4 @@
-"""The `banenafspraak` command (INTERFACE.md). Every verb drives the Dagster definitions."""
+"""The `banenafspraak` command (docs/INTERFACE.md). Every verb drives the Dagster definitions."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Ingestion assets (group 'bronnen'): reference data and the three extracts of a delivery.
 
-Every row of every file lands in ingest.<extract> with the first EXTRACTS.md rule it breaks
+Every row of every file lands in ingest.<extract> with the first docs/EXTRACTS.md rule it breaks
 (NULL = accepted); the BSN is pseudonymised on the way in. The measurement reads only the
 accepted rows (staging.*); the rest is the quarantine.
 """
@@ -189,7 +189,7 @@ def _check_specs(key: AssetKey) -> list[AssetCheckSpec]:
 @asset(key=WERKGEVERS, group_name=GROUP, deps=[REFERENCE, SOURCE_KEYS["werkgevers"]],
        check_specs=_check_specs(WERKGEVERS),
        code_version=sql_hash(["ingest/werkgevers.sql", "ingest/werkgevers_versies.sql"]),
-       description="Employer register versions (EXTRACTS.md §2), checked; overlapping versions rejected.")
+       description="Employer register versions (docs/EXTRACTS.md §2), checked; overlapping versions rejected.")
 def werkgevers(context: AssetExecutionContext, delivery: DeliveryResource, warehouse: WarehouseResource):
     yield from ingest_extract(context, "werkgevers", delivery, warehouse, None, "ingest/werkgevers_versies.sql")
 
@@ -197,7 +197,7 @@ def werkgevers(context: AssetExecutionContext, delivery: DeliveryResource, wareh
 @asset(key=DOELGROEPREGISTER, group_name=GROUP, deps=[REFERENCE, SOURCE_KEYS["doelgroepregister"]],
        check_specs=_check_specs(DOELGROEPREGISTER),
        code_version=sql_hash(["ingest/doelgroepregister.sql"]),
-       description="Doelgroepregister intervals (EXTRACTS.md §3), BSN pseudonymised, checked.")
+       description="Doelgroepregister intervals (docs/EXTRACTS.md §3), BSN pseudonymised, checked.")
 def doelgroepregister(
     context: AssetExecutionContext,
     delivery: DeliveryResource,
@@ -211,7 +211,7 @@ def doelgroepregister(
        deps=[REFERENCE, WERKGEVERS, DOELGROEPREGISTER, SOURCE_KEYS["polis"], SOURCE_KEYS["doelgroepregister"]],
        code_version=sql_hash(["ingest/polis.sql", "ingest/register_bsn.sql", "ingest/werkgever_jaren.sql",
                               "ingest/polis_kruiscontroles.sql"]),
-       description="Payroll records (EXTRACTS.md §1), BSN pseudonymised, checked within and across extracts.")
+       description="Payroll records (docs/EXTRACTS.md §1), BSN pseudonymised, checked within and across extracts.")
 def polis(
     context: AssetExecutionContext,
     delivery: DeliveryResource,

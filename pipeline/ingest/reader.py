@@ -1,4 +1,4 @@
-"""Reading the files of a delivery (EXTRACTS.md): discovery, format, whole-file problems.
+"""Reading the files of a delivery (docs/EXTRACTS.md): discovery, format, whole-file problems.
 
 Per file, a temporary view `bron` exposes every contract column as text plus `regelnummer`;
 the ingest SQL (sql/ingest/<extract>.sql) types, pseudonymises and checks the rows. A file
@@ -23,7 +23,7 @@ A file is read as itself and only itself:
   in the file's Arrow schema; UTC when the file names none), never in the zone of the machine or
   of the DuckDB session; a timestamp with a time of day arrives as text, which the date rule
   rejects;
-- numbers are text with ',' as the decimal mark (EXTRACTS.md): a Parquet DOUBLE or wide DECIMAL
+- numbers are text with ',' as the decimal mark (docs/EXTRACTS.md): a Parquet DOUBLE or wide DECIMAL
   in a decimal column (DECIMALS) that goes the text route is written that way, so that the rule
   that rejects '1.234' in a CSV file does not reject it.
 """
@@ -64,7 +64,7 @@ OPTIONAL: dict[str, set[str]] = {
 }
 SUFFIXES = (".csv", ".csv.gz", ".parquet")
 
-# Contract types of the polis columns that may arrive typed from Parquet (EXTRACTS.md §1).
+# Contract types of the polis columns that may arrive typed from Parquet (docs/EXTRACTS.md §1).
 TYPED: dict[str, dict[str, str]] = {
     "polis": {
         "tijdvak_begin": "DATE", "tijdvak_einde": "DATE", "aanleverdatum": "DATE",
@@ -72,7 +72,7 @@ TYPED: dict[str, dict[str, str]] = {
         "code_aard_arbeidsverhouding": "INTEGER", "volgnummer": "INTEGER",
     },
 }
-# Contract decimals (EXTRACTS.md: ',' is the decimal mark). A Parquet number in one of these columns
+# Contract decimals (docs/EXTRACTS.md: ',' is the decimal mark). A Parquet number in one of these columns
 # that goes the text route is written with ',' so that it meets the same rule as a CSV value.
 DECIMALS = {"verloonde_uren", "uren_sectorfonds_aandeel"}
 _SMALL_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT")
@@ -169,7 +169,7 @@ def _scan(delivery: Path, extract: str) -> tuple[list[SourceFile], list[IgnoredF
     root = delivery.resolve()
     folder = delivery / extract
     if not folder.is_dir():
-        raise DeliveryError(f"Levering {delivery}: map '{extract}/' ontbreekt (EXTRACTS.md).")
+        raise DeliveryError(f"Levering {delivery}: map '{extract}/' ontbreekt (docs/EXTRACTS.md).")
     if not folder.resolve().is_relative_to(root):
         raise DeliveryError(
             f"Map {extract}/: is een symbolische koppeling naar een map buiten de levering; de pipeline volgt "
@@ -213,7 +213,7 @@ def _scan(delivery: Path, extract: str) -> tuple[list[SourceFile], list[IgnoredF
             raise DeliveryError(f"Bestand {relative}: kan niet geopend worden ({exc.strerror}).") from exc
         if stat.S_ISDIR(status.st_mode):
             raise DeliveryError(
-                f"Map {relative}/: een extract bestaat uit bestanden direct in {extract}/ (EXTRACTS.md); "
+                f"Map {relative}/: een extract bestaat uit bestanden direct in {extract}/ (docs/EXTRACTS.md); "
                 "bestanden in een submap worden niet gelezen en ook niet overgeslagen. Verplaats ze naar "
                 f"{extract}/ of verwijder de map."
             )

@@ -1,4 +1,4 @@
--- Ingest one doelgroepregister file (EXTRACTS.md §3) into ingest.doelgroepregister.
+-- Ingest one doelgroepregister file (docs/EXTRACTS.md §3) into ingest.doelgroepregister.
 --
 -- Input: the temporary view `bron` (every column VARCHAR, plus `regelnummer`), see polis.sql.
 -- Parameters: $bron_bestand, $hmac_ipad, $hmac_opad. The BSN becomes persoon_id here.

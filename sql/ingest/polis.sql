@@ -1,4 +1,4 @@
--- Ingest one polis file (EXTRACTS.md §1): every row is read and checked once; the rows the
+-- Ingest one polis file (docs/EXTRACTS.md §1): every row is read and checked once; the rows the
 -- measurement can use and the rejected rows are kept, the rest is counted.
 --
 -- Input: the temporary view `bron` set up by pipeline/ingest/reader.py: one row per data row

@@ -1,4 +1,4 @@
--- Ingest one werkgevers file (EXTRACTS.md §2) into ingest.werkgevers.
+-- Ingest one werkgevers file (docs/EXTRACTS.md §2) into ingest.werkgevers.
 --
 -- Input: the temporary view `bron` (every column VARCHAR, plus `regelnummer`), see polis.sql.
 -- Parameters: $bron_bestand. Booleans arrive as J/N (CSV) or true/false (Parquet).

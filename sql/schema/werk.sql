@@ -137,7 +137,7 @@ CREATE TABLE IF NOT EXISTS meting.verdeelsleutel (
     jaar INTEGER, aandeel_markt DOUBLE, aandeel_overheid DOUBLE, voorlopig BOOLEAN, bron VARCHAR
 );
 
--- The quarantine: every rejected input row with its rule (INTERFACE.md columns).
+-- The quarantine: every rejected input row with its rule (docs/INTERFACE.md columns).
 CREATE OR REPLACE VIEW kwaliteit.quarantaine AS
     SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.polis WHERE regel IS NOT NULL
     UNION ALL
