@@ -104,6 +104,14 @@ def cmd_export(args: argparse.Namespace) -> None:
           f"{result.out.resolve()}, beschreven in {result.datapackage.name}.")
 
 
+def cmd_rapport(args: argparse.Namespace) -> None:
+    from pipeline.rapport.build import build_report
+
+    result = build_report(Path(args.warehouse), args.year, Path(args.out))
+    print(f"Klaar: het jaarrapport {result.jaar}{' (voorlopig)' if result.voorlopig else ''} staat in {result.out} "
+          f"({result.grafieken} grafieken, {result.seconden:.1f} s); open het in een browser, ook zonder netwerk.")
+
+
 def cmd_runs(args: argparse.Namespace) -> None:
     from pipeline.runner import list_runs
 
@@ -167,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--warehouse", required=True, help="het gepubliceerde DuckDB-bestand (wordt alleen gelezen)")
     export.add_argument("--out", required=True, help="map voor csv/, parquet/ en datapackage.json (wordt aangemaakt)")
     export.set_defaults(func=cmd_export)
+    rapport = verbs.add_parser("rapport",
+                               help="schrijf het jaarrapport van een gepubliceerd jaar als één HTML-bestand")
+    rapport.add_argument("--warehouse", required=True, help="het gepubliceerde DuckDB-bestand (wordt alleen gelezen)")
+    rapport.add_argument("--year", required=True, type=int, help="het meetjaar van het rapport")
+    rapport.add_argument("--out", required=True, help="het HTML-bestand dat geschreven wordt (bijv. rapport_2023.html)")
+    rapport.set_defaults(func=cmd_rapport)
     runs = verbs.add_parser("runs", help="toon de runs (soort, jaren, status, duur) van een warehouse")
     runs.add_argument("--warehouse", default=None, help="het DuckDB-bestand (standaard: $DAGSTER_HOME)")
     runs.add_argument("--aantal", type=int, default=25, help="hoeveel runs, nieuwste eerst (standaard 25)")
