@@ -74,7 +74,11 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(f"{'':48}{'markt':>10}{'overheid':>10}{'totaal':>10}")
     for regel, markt, overheid, totaal in rows:
         print(f"{regel:48}{markt:>10}{overheid:>10}{totaal:>10}")
-    print(f"\nKlaar in {time.monotonic() - started:.0f} s. Resultaten: {warehouse} "
+    from pipeline.rapport.build import build_report
+
+    rapport = build_report(warehouse, max(DEMO_YEARS), warehouse.parent / f"rapport_{max(DEMO_YEARS)}.html")
+    print(f"\nJaarrapport {rapport.jaar}: {rapport.out} (één HTML-bestand; open het in een browser).")
+    print(f"Klaar in {time.monotonic() - started:.0f} s. Resultaten: {warehouse} "
           f"(open met DuckDB: SELECT * FROM meting.tabel1 WHERE jaar = 2021).")
 
 
