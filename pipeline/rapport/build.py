@@ -280,6 +280,10 @@ def methode(g: Gegevens) -> tuple[list[dict], str]:
     return notes, afsluit
 
 
+def periode(first: int, last: int) -> str:
+    return str(last) if first == last else f"{first}–{last}"
+
+
 def _pivot(g: Gegevens) -> tuple[list[dict], list[dict]]:
     reeks: dict[int, dict] = {}
     for r in g.reeks:
@@ -307,8 +311,8 @@ def grafieken(g: Gegevens, reeks_rijen: list[dict], vorm_rijen: list[dict]) -> d
                 if r[s][veld] is not None]
         last = reeks_rijen[-1]
         first_year = reeks_rijen[0]["jaar"]
-        titel = f"Extra banen per sector tegenover de doelstelling, {first_year}–{g.jaar}{voorlopig}"
-        alt = (f"Lijngrafiek van de extra banen tegenover de nulmeting per jaar, {first_year} tot en met {g.jaar}, "
+        titel = f"Extra banen per sector tegenover de doelstelling, {periode(first_year, g.jaar)}{voorlopig}"
+        alt = (f"Lijngrafiek van de extra banen tegenover de nulmeting per jaar ({periode(first_year, g.jaar)}), "
                "voor markt en overheid, elk naast het cumulatieve pad van de doelstelling (gestippeld). In "
                f"{last['jaar']}: markt {opmaak.getal(last['markt']['extra_banen'])} extra banen tegenover een "
                f"doelstelling van {opmaak.getal(last['markt']['doelstelling'])}, overheid "
@@ -319,7 +323,7 @@ def grafieken(g: Gegevens, reeks_rijen: list[dict], vorm_rijen: list[dict]) -> d
         rows = [{"jaar": r["jaar"], "sector": s, "vorm": v, "reeks": f"{s}, {v}", "waarde": r.get(f"{s}_{v}")}
                 for r in vorm_rijen for s in SECTOREN for v in ("formeel", "inleen") if r.get(f"{s}_{v}") is not None]
         last = vorm_rijen[-1]
-        titel = f"Extra banen naar vorm en sector, {vorm_rijen[0]['jaar']}–{g.jaar}{voorlopig}"
+        titel = f"Extra banen naar vorm en sector, {periode(vorm_rijen[0]['jaar'], g.jaar)}{voorlopig}"
         alt = ("Staafgrafiek in twee panelen (markt, overheid) van de extra banen tegenover de nulmeting per jaar, "
                f"gesplitst in formele banen en inleenbanen. In {last['jaar']}: markt formeel "
                f"{opmaak.getal(last.get('markt_formeel'))}, markt inleen {opmaak.getal(last.get('markt_inleen'))}, "
@@ -385,7 +389,7 @@ def render_report(g: Gegevens, out: Path | None = None) -> tuple[str, int]:
         kern_zinnen=zinnen, kaarten=kaarten, methode=notes, afsluitdatum=afsluit,
         uren_tekst=opmaak.getal(uren, 1) if uren else "?", sleutel=sleutel if g.voorlopig else None,
         reeks_rijen=reeks_rijen, vorm_rijen=vorm_rijen, grafieken=drawn,
-        reeks_jaren=(f"{reeks_rijen[0]['jaar']}–{g.jaar}" if reeks_rijen else str(g.jaar)),
+        reeks_jaren=periode(reeks_rijen[0]["jaar"] if reeks_rijen else g.jaar, g.jaar),
         toelichting_7=(t7 or {}).get("toelichting"),
         replay_commando=shlex.join(["banenafspraak", "replay", "--delivery", levering, "--warehouse",
                                     str(g.warehouse), "--year", str(g.jaar)]),
