@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -21,7 +21,6 @@ import duckdb
 from pipeline.paths import REFERENCE_DIR
 
 SECTOREN = ("markt", "overheid")
-VORMEN = ("formeel", "inleen")
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -68,7 +67,6 @@ class Gegevens:
     referentie: dict[str, dict]  # naam -> {waarde, bron} for Y
     referentie_nulmeting: dict[str, dict]
     vingerafdruk: str | None
-    extra: dict = field(default_factory=dict)
 
 
 def lees(con: duckdb.DuckDBPyConnection, warehouse: Path, jaar: int) -> Gegevens:
@@ -201,10 +199,6 @@ def _regio(con: duckdb.DuckDBPyConnection, jaar: int) -> tuple[list[dict], list[
                 row[f"{prefix}_{sector}_onafgerond"] = cell["onafgerond"] if cell else 0.0
         (out if code in names else onbekend).append(row)
     return out, onbekend
-
-
-def laatste_jaar(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT max(jaar) FROM meting.banen").fetchone()[0]
 
 
 def as_date(text: str | None) -> dt.date | None:
