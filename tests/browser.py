@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -31,20 +33,26 @@ class Chromium:
 
         self.profile = Path(tempfile.mkdtemp(prefix="rapport-chromium-"))
         self.timeout = timeout
+        self._stack = contextlib.ExitStack()
+        self.events: list[dict] = []
+        self._id = 0
         self.process = subprocess.Popen(
             [CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-port=0",
              f"--window-size={width},{height}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        port = self._port()
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=timeout) as response:
-            targets = json.load(response)
-        page = next(t for t in targets if t["type"] == "page")
-        self._stack = contextlib.ExitStack()
-        self.ws = self._stack.enter_context(connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=timeout))
-        self.events: list[dict] = []
-        self._id = 0
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            self.send(f"{domain}.enable")
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)  # its own process group: close() ends the browser and all its helpers
+        try:
+            port = self._port()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=timeout) as response:
+                targets = json.load(response)
+            page = next(t for t in targets if t["type"] == "page")
+            self.ws = self._stack.enter_context(
+                connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=timeout))
+            for domain in ("Page", "Runtime", "Log", "Network"):
+                self.send(f"{domain}.enable")
+        except BaseException:
+            self.close()
+            raise
 
     def _port(self) -> int:
         marker = self.profile / "DevToolsActivePort"
@@ -126,13 +134,19 @@ class Chromium:
         try:
             self._stack.close()
         finally:
-            self.process.terminate()
+            self._signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                self._signal(signal.SIGKILL)
                 self.process.wait()
             shutil.rmtree(self.profile, ignore_errors=True)
+
+    def _signal(self, sig: int) -> None:
+        try:
+            os.killpg(self.process.pid, sig)  # the group this object started (start_new_session)
+        except ProcessLookupError:
+            pass
 
     def __enter__(self) -> Chromium:
         return self
