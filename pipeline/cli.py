@@ -1,4 +1,4 @@
-"""The `banenafspraak` command (INTERFACE.md). Every verb drives the Dagster definitions."""
+"""The `banenafspraak` command (docs/INTERFACE.md). Every verb drives the Dagster definitions."""
 
 from __future__ import annotations
 
@@ -73,11 +73,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print("\nTabel 1, meting 2021 (extra banen t.o.v. de nulmeting 2012):")
     print(f"{'':48}{'markt':>10}{'overheid':>10}{'totaal':>10}")
     for regel, markt, overheid, totaal in rows:
-        print(f"{regel:48}{markt:>10}{overheid:>10}{totaal:>10}")
+        print(f"{regel:48}" + "".join(f"{'–' if v is None else v:>10}" for v in (markt, overheid, totaal)))
     from pipeline.rapport.build import build_report
 
     rapport = build_report(warehouse, max(DEMO_YEARS), warehouse.parent / f"rapport_{max(DEMO_YEARS)}.html")
-    print(f"\nJaarrapport {rapport.jaar}: {rapport.out} (één HTML-bestand; open het in een browser).")
+    print(f"
+Jaarrapport {rapport.jaar}: {rapport.out} (één HTML-bestand; open het in een browser).")
     print(f"Klaar in {time.monotonic() - started:.0f} s. Resultaten: {warehouse} "
           f"(open met DuckDB: SELECT * FROM meting.tabel1 WHERE jaar = 2021).")
 

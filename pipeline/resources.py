@@ -26,7 +26,7 @@ _BLOCK = 64  # SHA-256 block size in bytes (RFC 2104)
 
 
 class DeliveryResource(ConfigurableResource):
-    """A delivery folder with polis/, werkgevers/ and doelgroepregister/ (EXTRACTS.md). Read only."""
+    """A delivery folder with polis/, werkgevers/ and doelgroepregister/ (docs/EXTRACTS.md). Read only."""
 
     path: str
 

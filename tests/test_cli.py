@@ -223,3 +223,17 @@ def test_bad_options_and_an_unwritable_folder_fail_at_once_in_one_paragraph(meas
         assert fragment in result.stderr, result.stderr
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
         assert not warehouse.exists() and not warehouse.with_name(warehouse.name + ".werk").exists()
+
+
+def test_regions_carry_their_names_beside_the_codes(measured):
+    _, warehouse, _ = measured
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = dict(con.execute("SELECT arbeidsmarktregio, naam FROM meting.arbeidsmarktregio").fetchall())
+        assert len(names) == 35 and names["AMR01"] == "Groningen"
+        got = con.execute("SELECT DISTINCT arbeidsmarktregio, regionaam FROM meting.banen_regio_naam "
+                          "WHERE indeling = 'werkgeverregio' ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert got and all(naam == names.get(code, "onbekend") for code, naam in got)
+    assert ("AMR01", "Groningen") in got

@@ -149,6 +149,17 @@ ROW_RULES = [
     ("polis", {"aanleverdatum": "2022-13-01"}, "datum_ongeldig", "aanleverdatum", "2022-13-01"),
     ("polis", {"verloonde_uren": "12,5,0"}, "getal_ongeldig", "verloonde_uren", "12,5,0"),
     ("polis", {"verloonde_uren": "twaalf"}, "getal_ongeldig", "verloonde_uren", "twaalf"),
+    # ',' is the decimal mark (EXTRACTS.md); a cast alone read these as numbers
+    ("polis", {"verloonde_uren": "12.5"}, "getal_ongeldig", "verloonde_uren", "12.5"),
+    ("polis", {"verloonde_uren": "1.234"}, "getal_ongeldig", "verloonde_uren", "1.234"),
+    ("polis", {"verloonde_uren": "1.234,5"}, "getal_ongeldig", "verloonde_uren", "1.234,5"),
+    ("polis", {"verloonde_uren": "1e2"}, "getal_ongeldig", "verloonde_uren", "1e2"),
+    ("polis", {"verloonde_uren": "1_0"}, "getal_ongeldig", "verloonde_uren", "1_0"),
+    ("polis", {"verloonde_uren": "\t12"}, "getal_ongeldig", "verloonde_uren", "\t12"),
+    # dates are YYYY-MM-DD; strptime alone read '15-01-22' as 22 January of the year 15
+    ("polis", {"aanleverdatum": "15-01-22"}, "datum_ongeldig", "aanleverdatum", "15-01-22"),
+    ("polis", {"tijdvak_begin": "21-12-01"}, "datum_ongeldig", "tijdvak_begin", "21-12-01"),
+    ("polis", {"tijdvak_einde": "2021-12-1"}, "datum_ongeldig", "tijdvak_einde", "2021-12-1"),
     ("polis", {"code_aard_arbeidsverhouding": "1,5"}, "geheel_getal_ongeldig", "code_aard_arbeidsverhouding", "1,5"),
     ("polis", {"code_aard_arbeidsverhouding": "21.6"}, "geheel_getal_ongeldig", "code_aard_arbeidsverhouding",
      "21.6"),
@@ -178,6 +189,9 @@ ROW_RULES = [
     ("werkgevers", {"uren_sectorfonds_aandeel": "half"}, "getal_ongeldig", "uren_sectorfonds_aandeel", "half"),
     ("werkgevers", {"uren_sectorfonds_aandeel": "1,01"}, "aandeel_bereik", "uren_sectorfonds_aandeel", "1,01"),
     ("werkgevers", {"uren_sectorfonds_aandeel": "-0,1"}, "aandeel_bereik", "uren_sectorfonds_aandeel", "-0,1"),
+    ("werkgevers", {"uren_sectorfonds_aandeel": "0.5"}, "getal_ongeldig", "uren_sectorfonds_aandeel", "0.5"),
+    ("werkgevers", {"uren_sectorfonds_aandeel": "nan"}, "getal_ongeldig", "uren_sectorfonds_aandeel", "nan"),
+    ("werkgevers", {"geldig_tot": "31-12-20"}, "datum_ongeldig", "geldig_tot", "31-12-20"),
     ("werkgevers", {"geldig_vanaf": "2015-01-01", "geldig_tot": "2014-12-31"}, "geldigheid_volgorde", "geldig_tot",
      "2014-12-31"),
     ("werkgevers", {"overheidssector": "Gemeente"}, "overheidssector_onbekend", "overheidssector", "Gemeente"),
@@ -192,6 +206,7 @@ ROW_RULES = [
     ("doelgroepregister", {"grondslag": "ib"}, "grondslag_onbekend", "grondslag", "ib"),
     ("doelgroepregister", {"datum_ingang": "2016-02-30"}, "datum_ongeldig", "datum_ingang", "2016-02-30"),
     ("doelgroepregister", {"datum_einde": "morgen"}, "datum_ongeldig", "datum_einde", "morgen"),
+    ("doelgroepregister", {"datum_ingang": "01-01-16"}, "datum_ongeldig", "datum_ingang", "01-01-16"),
     ("doelgroepregister", {"datum_ingang": "2016-01-01", "datum_einde": "2015-12-31"}, "register_datumvolgorde",
      "datum_einde", "2015-12-31"),
     ("doelgroepregister", {"woonregio": "AMR36"}, "regio_onbekend", "woonregio", "AMR36"),
@@ -746,6 +761,9 @@ def test_missing_and_empty_extract_folder(tmp_path):
     with pytest.raises(DeliveryError, match=r"map 'polis/' ontbreekt"):
         discover(tmp_path, "polis")
     (tmp_path / "polis").mkdir()
-    (tmp_path / "polis" / ".verborgen").write_text("x")  # hidden files are not data files
+    (tmp_path / "polis" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")  # known litter is no data file
     with pytest.raises(DeliveryError, match=r"map 'polis/' bevat geen bestanden"):
+        discover(tmp_path, "polis")
+    (tmp_path / "polis" / ".verborgen").write_text("x")  # any other hidden file stops the run
+    with pytest.raises(DeliveryError, match=r"^Bestand polis/\.verborgen: verborgen bestand"):
         discover(tmp_path, "polis")

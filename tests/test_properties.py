@@ -101,8 +101,20 @@ def corrupt_missing(row):
     return "verplicht", "ikv_id"
 
 
+def corrupt_decimal_point(row):
+    row["verloonde_uren"] = row["verloonde_uren"].replace(",", ".")  # ',' is the decimal mark, '.' is not
+    return "getal_ongeldig", "verloonde_uren"
+
+
+def corrupt_short_year(row):
+    year, month, day = row["aanleverdatum"].split("-")
+    row["aanleverdatum"] = f"{day}-{month}-{year[2:]}"  # DD-MM-YY: never a date of the year DD
+    return "datum_ongeldig", "aanleverdatum"
+
+
 CORRUPTIONS = [corrupt_elfproef, corrupt_bsn_format, corrupt_employer_number, corrupt_period_order,
-               corrupt_year_crossing, corrupt_hours, corrupt_date, corrupt_missing]
+               corrupt_year_crossing, corrupt_hours, corrupt_date, corrupt_missing, corrupt_decimal_point,
+               corrupt_short_year]
 
 
 def ingest(tmp: Path, rows: list[dict]) -> list[tuple]:

@@ -753,3 +753,15 @@ def test_tabel1_change_is_against_year_minus_one_not_the_nulmeting(werkdb):
                                     for s in ("markt", "overheid") for v in ("formeel", "inleen")])
     [row] = rows(werkdb, "SELECT markt, overheid, totaal, toelichting FROM meting.tabel1 WHERE jaar = 2021 AND volgorde = 7")
     assert row == dict(markt=None, overheid=None, totaal=None, toelichting="geen meting van 2020 in dit bestand")
+
+
+def test_r7_shares_and_split_hours_carry_no_float_noise(werkdb):
+    """1 − 0.7 is published as 0.3 and 68 inleen hours × 0.3 as 20.4 (in doubles: 0.30000000000000004
+    and 20.400000000000002): the split is exact in decimals and cast to DOUBLE once."""
+    insert(werkdb, "werk.telbare_uren", [telbaar(2, "inleen", None, "68", jaar=2013, inleen_soort="uitzend")])
+    run_step(werkdb, STEP_R7, 2013, voorlopig_aandeel_markt=0.7)
+    [sleutel] = rows(werkdb, "SELECT aandeel_markt, aandeel_overheid FROM meting.verdeelsleutel WHERE jaar = 2013")
+    assert sleutel == dict(aandeel_markt=0.7, aandeel_overheid=0.3)
+    cells = _cells(werkdb, 2013)
+    assert cells[("overheid", "inleen")][0] == 20.4 and repr(cells[("overheid", "inleen")][0]) == "20.4"
+    assert cells[("markt", "inleen")][0] == 47.6

@@ -70,7 +70,7 @@ SHARED = {
     # predicate or formula -> the one file allowed to spell it out
     r"(?:AND|WHERE|ON)\s+\w+\.telt_mee": "schema/regels.sql",  # R4 counting registration
     r"datum_einde\s*>\s*\w*\.?datum_ingang": "schema/regels.sql",  # R4 one-day registrations
-    r"'markt',\s*\w+\.aandeel_markt": "schema/regels.sql",  # R7 split over the sectors
+    r"'markt',\s*(?:CAST\()?\w+\.aandeel_markt": "schema/regels.sql",  # R7 split over the sectors
     r"\*\s*31\s*/\s*7|/\s*7\.0": "schema/macros.sql",  # R8 divisor
 }
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.audit.provenance import sql_hashes
-from pipeline.ingest.reader import EXTRACTS, discover
+from pipeline.ingest.reader import EXTRACTS, DeliveryError, discover
 from pipeline.runner import MeasurementError, measure
 
 
@@ -71,7 +71,10 @@ def _recorded(warehouse: Path, year: int) -> Recorded:
 
 def check_fingerprints(delivery: Path, recorded_files: dict[str, str]) -> None:
     """Fail naming every input file whose bytes differ from the recorded sha256."""
-    current = {source.relative: source.sha256() for extract in EXTRACTS for source in discover(delivery, extract)}
+    try:
+        current = {source.relative: source.sha256() for extract in EXTRACTS for source in discover(delivery, extract)}
+    except DeliveryError as exc:
+        raise ReplayMismatch(str(exc)) from None
     problems = []
     for name in sorted(set(recorded_files) | set(current)):
         if name not in current:

@@ -1,6 +1,6 @@
 """Ingestion assets (group 'bronnen'): reference data and the three extracts of a delivery.
 
-Every row of every file lands in ingest.<extract> with the first EXTRACTS.md rule it breaks
+Every row of every file lands in ingest.<extract> with the first docs/EXTRACTS.md rule it breaks
 (NULL = accepted); the BSN is pseudonymised on the way in. The measurement reads only the
 accepted rows (staging.*); the rest is the quarantine.
 """
@@ -22,7 +22,9 @@ from dagster import (
 )
 
 from pipeline.ingest.sources import SOURCE_KEYS
-from pipeline.ingest.reader import DeliveryError, create_source_view, describe_read_error, discover
+from pipeline.ingest.reader import (
+    DeliveryError, create_source_view, describe_read_error, discover, record_ignored, sql_path,
+)
 from pipeline.paths import REFERENCE_DIR
 from pipeline.resources import (
     DeliveryResource,
@@ -63,10 +65,6 @@ def referentiedata(context: AssetExecutionContext, warehouse: WarehouseResource)
             ).fetchall()
         }
     context.add_output_metadata({f"rijen_{t}": n for t, n in counts.items()})
-
-
-def _escape(path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _read(con, source, sql_file: str, params: dict) -> None:
@@ -123,6 +121,7 @@ def ingest_extract(
         con.execute("BEGIN TRANSACTION")
         con.execute(f"DELETE FROM ingest.{extract}")
         con.execute("DELETE FROM ingest.bestanden WHERE extract = ?", [extract])
+        ignored = record_ignored(con, delivery.root, extract, context.run.run_id)  # known litter, listed
         if extract == "polis":
             prepare_polis(con, delivery.root, _read)
         for source in files:
@@ -137,7 +136,7 @@ def ingest_extract(
                 rows_read = con.execute("SELECT count(*) FROM bron").fetchone()[0]
                 not_kept = 0
             footer = (
-                con.execute(f"SELECT count(*) FROM read_parquet('{_escape(source.path)}')").fetchone()[0]
+                con.execute(f"SELECT count(*) FROM read_parquet({sql_path(source.path)})").fetchone()[0]
                 if source.format == "parquet" else None
             )
             seconds = max(time.monotonic() - started, 1e-6)
@@ -171,6 +170,7 @@ def ingest_extract(
         "rijen_geaccepteerd": sum(a for _, _, _, a, _ in per_file),
         "rijen_quarantaine": sum(q for _, _, _, _, q in per_file),
         "per_bestand": MetadataValue.md(table),
+        "genegeerde_bestanden": MetadataValue.json(ignored),
     })
     # The blocking checks of the extract, in the same step (no step of their own per check).
     yield _reconcile(warehouse, extract)
@@ -189,7 +189,7 @@ def _check_specs(key: AssetKey) -> list[AssetCheckSpec]:
 @asset(key=WERKGEVERS, group_name=GROUP, deps=[REFERENCE, SOURCE_KEYS["werkgevers"]],
        check_specs=_check_specs(WERKGEVERS),
        code_version=sql_hash(["ingest/werkgevers.sql", "ingest/werkgevers_versies.sql"]),
-       description="Employer register versions (EXTRACTS.md §2), checked; overlapping versions rejected.")
+       description="Employer register versions (docs/EXTRACTS.md §2), checked; overlapping versions rejected.")
 def werkgevers(context: AssetExecutionContext, delivery: DeliveryResource, warehouse: WarehouseResource):
     yield from ingest_extract(context, "werkgevers", delivery, warehouse, None, "ingest/werkgevers_versies.sql")
 
@@ -197,7 +197,7 @@ def werkgevers(context: AssetExecutionContext, delivery: DeliveryResource, wareh
 @asset(key=DOELGROEPREGISTER, group_name=GROUP, deps=[REFERENCE, SOURCE_KEYS["doelgroepregister"]],
        check_specs=_check_specs(DOELGROEPREGISTER),
        code_version=sql_hash(["ingest/doelgroepregister.sql"]),
-       description="Doelgroepregister intervals (EXTRACTS.md §3), BSN pseudonymised, checked.")
+       description="Doelgroepregister intervals (docs/EXTRACTS.md §3), BSN pseudonymised, checked.")
 def doelgroepregister(
     context: AssetExecutionContext,
     delivery: DeliveryResource,
@@ -211,7 +211,7 @@ def doelgroepregister(
        deps=[REFERENCE, WERKGEVERS, DOELGROEPREGISTER, SOURCE_KEYS["polis"], SOURCE_KEYS["doelgroepregister"]],
        code_version=sql_hash(["ingest/polis.sql", "ingest/register_bsn.sql", "ingest/werkgever_jaren.sql",
                               "ingest/polis_kruiscontroles.sql"]),
-       description="Payroll records (EXTRACTS.md §1), BSN pseudonymised, checked within and across extracts.")
+       description="Payroll records (docs/EXTRACTS.md §1), BSN pseudonymised, checked within and across extracts.")
 def polis(
     context: AssetExecutionContext,
     delivery: DeliveryResource,

@@ -33,7 +33,7 @@ def _source(extract: str):
     @observable_source_asset(
         key=AssetKey(["levering", extract]),
         group_name="bronnen",
-        description=f"The {extract}/ folder of the delivery (EXTRACTS.md); versioned by the sha256 of its files.",
+        description=f"The {extract}/ folder of the delivery (docs/EXTRACTS.md); versioned by the sha256 of its files.",
     )
     def _observe(delivery: DeliveryResource) -> DataVersion:
         return DataVersion(fingerprint(delivery, extract))

@@ -13,5 +13,10 @@ def tabel1_rows(con: duckdb.DuckDBPyConnection, jaar: int) -> list[tuple]:
 
 def tabel1_markdown(con: duckdb.DuckDBPyConnection, jaar: int) -> str:
     lines = ["| | markt | overheid | totaal |", "|---|---:|---:|---:|"]
-    lines += [f"| {r} | {m} | {o} | {t} |" for r, m, o, t in tabel1_rows(con, jaar)]
+    lines += [f"| {r} | {_cell(m)} | {_cell(o)} | {_cell(t)} |" for r, m, o, t in tabel1_rows(con, jaar)]
     return "\n".join(lines)
+
+
+def _cell(value) -> str:
+    """A Table 1 cell as printed: empty (–) where the line has no value (see meting.tabel1.toelichting)."""
+    return "–" if value is None else str(value)

@@ -2,7 +2,7 @@
 
 The published file is never written in place. A new file beside it (the staging file) is built from
 the working database (the run's years) and the published file as it is (every other year), in the
-DuckDB storage format that 1.x clients read (INTERFACE.md), then synced and renamed over the
+DuckDB storage format that 1.x clients read (docs/INTERFACE.md), then synced and renamed over the
 original (os.replace is atomic on POSIX). Whatever interrupts a run — a failure or a kill at any
 point — the published file is either exactly the old file or the complete new state of every year
 of the run; a staging file left by a killed run is removed by the next publication.

@@ -14,9 +14,9 @@ SELECT
     t.jaar, t.sector, t.vorm, t.inleen_soort, t.loonheffingennummer, t.persoon_id, t.ikv_id,
     t.tijdvak_begin, t.bron_bestand, t.regelnummer,
     CAST(t.uren_venster AS DOUBLE) AS uren_venster,
-    t.aandeel,
-    CAST(t.uren_venster AS DOUBLE) * t.aandeel AS uren,
-    CAST(t.uren_venster AS DOUBLE) * t.aandeel
+    CAST(t.aandeel AS DOUBLE) AS aandeel,
+    CAST(t.uren_venster * t.aandeel AS DOUBLE) AS uren,
+    CAST(t.uren_venster * t.aandeel AS DOUBLE)
         / uren_per_baan_in_venster(m.uren_per_baan_per_week, m.venster_begin, m.venster_einde) AS banen
 FROM werk.toegerekende_uren AS t
 JOIN werk.meetjaren AS m USING (jaar);

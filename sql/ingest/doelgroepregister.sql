@@ -1,4 +1,4 @@
--- Ingest one doelgroepregister file (EXTRACTS.md §3) into ingest.doelgroepregister.
+-- Ingest one doelgroepregister file (docs/EXTRACTS.md §3) into ingest.doelgroepregister.
 --
 -- Input: the temporary view `bron` (every column VARCHAR, plus `regelnummer`), see polis.sql.
 -- Parameters: $bron_bestand, $hmac_ipad, $hmac_opad. The BSN becomes persoon_id here.
@@ -19,8 +19,9 @@ getypt AS (
         *,
         pseudoniem(bsn, $hmac_ipad, $hmac_opad) AS persoon_id,
         regexp_full_match(coalesce(bsn, ''), '[0-9]{9}') AS bsn_formaat_ok,
-        try_strptime(datum_ingang, '%Y-%m-%d')::DATE AS d_ingang,
-        try_strptime(datum_einde, '%Y-%m-%d')::DATE AS d_einde
+        -- dates exactly as YYYY-MM-DD (strptime alone reads '01-01-16' as 16 January of the year 1)
+        CASE WHEN strlen(datum_ingang) = 10 THEN try_strptime(datum_ingang, '%Y-%m-%d')::DATE END AS d_ingang,
+        CASE WHEN strlen(datum_einde) = 10 THEN try_strptime(datum_einde, '%Y-%m-%d')::DATE END AS d_einde
     FROM tekst
 ),
 gecontroleerd AS (

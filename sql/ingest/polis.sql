@@ -1,8 +1,9 @@
--- Ingest one polis file (EXTRACTS.md §1): every row is read and checked once; the rows the
+-- Ingest one polis file (docs/EXTRACTS.md §1): every row is read and checked once; the rows the
 -- measurement can use and the rejected rows are kept, the rest is counted.
 --
 -- Input: the temporary view `bron` set up by pipeline/ingest/reader.py: one row per data row
--- of the file, every column as VARCHAR (CSV as written; Parquet values cast to text), plus
+-- of the file, every column as VARCHAR (CSV as written; Parquet values as text in the contract's
+-- form: ',' as decimal mark, a timestamp as its calendar date or, with a time of day, as itself), plus
 -- `regelnummer` (CSV: physical line, header = line 1; Parquet: 1-based row number). For the
 -- typed columns (dates, hours, CAA, volgnummer) also `<column>_getypt`: the value itself, in the
 -- file's own type, when a Parquet file stores it in a type that converts to the contract type
@@ -40,11 +41,18 @@ WITH tekst AS (
 getypt AS (
     SELECT
         *,
-        coalesce(tijdvak_begin_getypt, try_strptime(tijdvak_begin, '%Y-%m-%d')::DATE) AS d_begin,
-        coalesce(tijdvak_einde_getypt, try_strptime(tijdvak_einde, '%Y-%m-%d')::DATE) AS d_einde,
-        coalesce(aanleverdatum_getypt, try_strptime(aanleverdatum, '%Y-%m-%d')::DATE) AS d_aanlever,
+        -- dates exactly as YYYY-MM-DD: strptime alone reads '15-01-22' as 22 January of the year 15
+        coalesce(tijdvak_begin_getypt, CASE WHEN strlen(tijdvak_begin) = 10
+                                            THEN try_strptime(tijdvak_begin, '%Y-%m-%d')::DATE END) AS d_begin,
+        coalesce(tijdvak_einde_getypt, CASE WHEN strlen(tijdvak_einde) = 10
+                                            THEN try_strptime(tijdvak_einde, '%Y-%m-%d')::DATE END) AS d_einde,
+        coalesce(aanleverdatum_getypt, CASE WHEN strlen(aanleverdatum) = 10
+                                            THEN try_strptime(aanleverdatum, '%Y-%m-%d')::DATE END) AS d_aanlever,
+        -- digits with ',' as the decimal mark only: a cast alone reads '1.234' as 1.234 hours, and
+        -- also takes '1e3' and '1_000'
         coalesce(CAST(verloonde_uren_getypt AS DECIMAL(18, 6)),
-                 try_cast(replace(verloonde_uren, ',', '.') AS DECIMAL(18, 6))) AS n_uren,
+                 try_cast(CASE WHEN regexp_full_match(verloonde_uren, '[+-]?([0-9]+(,[0-9]*)?|,[0-9]+)')
+                               THEN replace(verloonde_uren, ',', '.') END AS DECIMAL(18, 6))) AS n_uren,
         -- integers only: try_cast alone would round '21.6' to 22 (a different CAA) instead of rejecting it
         coalesce(CAST(code_aard_arbeidsverhouding_getypt AS INTEGER),
                  try_cast(CASE WHEN regexp_full_match(code_aard_arbeidsverhouding, '[+-]?[0-9]+')

@@ -1,4 +1,4 @@
--- Rule across rows of the polis (EXTRACTS.md §1, METHOD R1), run after every polis file is
+-- Rule across rows of the polis (docs/EXTRACTS.md §1, METHOD R1), run after every polis file is
 -- ingested, on the kept rows (the ones that can be counted). Marks rows accepted so far; a row
 -- keeps the first rule it broke. (The cross-extract employer rule runs inside polis.sql.)
 

@@ -1,4 +1,4 @@
--- The calendar years in which each employer has a register version (EXTRACTS.md §1–§2: a polis
+-- The calendar years in which each employer has a register version (docs/EXTRACTS.md §1–§2: a polis
 -- row's employer must have a version valid in the period's year), as non-overlapping year ranges
 -- per loonheffingennummer, so the polis pass checks each row with one equality probe and a range
 -- test instead of a join over every version.

@@ -1,4 +1,4 @@
--- Ingest one werkgevers file (EXTRACTS.md §2) into ingest.werkgevers.
+-- Ingest one werkgevers file (docs/EXTRACTS.md §2) into ingest.werkgevers.
 --
 -- Input: the temporary view `bron` (every column VARCHAR, plus `regelnummer`), see polis.sql.
 -- Parameters: $bron_bestand. Booleans arrive as J/N (CSV) or true/false (Parquet).
@@ -23,14 +23,17 @@ WITH tekst AS (
 getypt AS (
     SELECT
         *,
-        try_strptime(geldig_vanaf, '%Y-%m-%d')::DATE AS d_vanaf,
-        try_strptime(geldig_tot, '%Y-%m-%d')::DATE AS d_tot,
+        -- dates exactly as YYYY-MM-DD (strptime alone reads '31-12-20' as 20 December of the year 31)
+        CASE WHEN strlen(geldig_vanaf) = 10 THEN try_strptime(geldig_vanaf, '%Y-%m-%d')::DATE END AS d_vanaf,
+        CASE WHEN strlen(geldig_tot) = 10 THEN try_strptime(geldig_tot, '%Y-%m-%d')::DATE END AS d_tot,
         -- integers only: try_cast alone would round '52.4' to 52 instead of rejecting it
         try_cast(CASE WHEN regexp_full_match(sector_risicogroep, '[+-]?[0-9]+')
                       THEN sector_risicogroep END AS INTEGER) AS n_risicogroep,
         CASE upper(overheidswerkgever) WHEN 'J' THEN true WHEN 'TRUE' THEN true
                                 WHEN 'N' THEN false WHEN 'FALSE' THEN false END AS b_overheid,
-        try_cast(replace(uren_sectorfonds_aandeel, ',', '.') AS DOUBLE) AS n_aandeel,
+        -- digits with ',' as the decimal mark only (a cast alone reads '0.5', '5e-1' and 'nan')
+        try_cast(CASE WHEN regexp_full_match(uren_sectorfonds_aandeel, '[+-]?([0-9]+(,[0-9]*)?|,[0-9]+)')
+                      THEN replace(uren_sectorfonds_aandeel, ',', '.') END AS DOUBLE) AS n_aandeel,
         CASE upper(sw_bedrijf) WHEN 'J' THEN true WHEN 'TRUE' THEN true
                         WHEN 'N' THEN false WHEN 'FALSE' THEN false END AS b_sw
     FROM tekst

@@ -1,4 +1,4 @@
--- Rule across rows of the werkgevers extract (EXTRACTS.md §2), run after every werkgevers file
+-- Rule across rows of the werkgevers extract (docs/EXTRACTS.md §2), run after every werkgevers file
 -- is ingested. Marks rows that were accepted so far.
 
 -- Versions of one employer must not overlap: every accepted version that overlaps another

@@ -17,7 +17,7 @@ WITH cellen AS (
         AS c(sector, vorm)
 ),
 uren AS (
-    SELECT jaar, sector, vorm, CAST(sum(uren_venster) AS DOUBLE) * any_value(aandeel) AS uren,
+    SELECT jaar, sector, vorm, CAST(sum(uren_venster) * any_value(aandeel) AS DOUBLE) AS uren,
            bool_or(voorlopig) AS voorlopig
     FROM werk.toegerekende_uren
     WHERE jaar IN (SELECT jaar FROM werk.meetjaren)

@@ -34,7 +34,9 @@ DELETE FROM meting.verdeelsleutel WHERE jaar IN (SELECT jaar FROM werk.meetjaren
 INSERT INTO meting.verdeelsleutel
 SELECT m.jaar,
        coalesce(m.voorlopig_aandeel_markt, r.aandeel_markt) AS aandeel_markt,
-       CASE WHEN m.voorlopig_aandeel_markt IS NOT NULL THEN 1 - m.voorlopig_aandeel_markt
+       -- 1 − share in decimals: 1 − 0.7 is 0.3, not 0.30000000000000004
+       CASE WHEN m.voorlopig_aandeel_markt IS NOT NULL
+            THEN CAST(1 - CAST(m.voorlopig_aandeel_markt AS DECIMAL(10, 9)) AS DOUBLE)
             ELSE r.aandeel_overheid END AS aandeel_overheid,
        m.voorlopig_aandeel_markt IS NOT NULL AS voorlopig,
        CASE WHEN m.voorlopig_aandeel_markt IS NOT NULL

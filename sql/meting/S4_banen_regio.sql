@@ -19,14 +19,14 @@ WITH woonregio AS (
 ),
 cellen AS (
     SELECT t.jaar, 'woonregio' AS indeling, coalesce(w.woonregio, 'onbekend') AS arbeidsmarktregio,
-           t.sector, t.vorm, CAST(sum(t.uren_venster) AS DOUBLE) * any_value(t.aandeel) AS uren,
+           t.sector, t.vorm, CAST(sum(t.uren_venster) * any_value(t.aandeel) AS DOUBLE) AS uren,
            bool_or(t.voorlopig) AS voorlopig
     FROM werk.toegerekende_uren AS t LEFT JOIN woonregio AS w USING (jaar, persoon_id)
     WHERE t.jaar IN (SELECT jaar FROM werk.meetjaren)
     GROUP BY ALL
     UNION ALL
     SELECT jaar, 'werkgeverregio', coalesce(werkgever_regio, 'onbekend'), sector, vorm,
-           CAST(sum(uren_venster) AS DOUBLE) * any_value(aandeel), bool_or(voorlopig)
+           CAST(sum(uren_venster) * any_value(aandeel) AS DOUBLE), bool_or(voorlopig)
     FROM werk.toegerekende_uren
     WHERE jaar IN (SELECT jaar FROM werk.meetjaren)
     GROUP BY ALL

@@ -74,6 +74,20 @@ SELECT * FROM werk_db.kwaliteit.quarantaine ORDER BY bron_bestand, regelnummer;
 CREATE TABLE kwaliteit.bestanden AS
 SELECT * FROM werk_db.kwaliteit.bestanden ORDER BY bron_bestand;
 
+CREATE TABLE kwaliteit.genegeerde_bestanden AS
+SELECT * FROM werk_db.kwaliteit.genegeerde_bestanden ORDER BY bron_bestand;
+
+-- The 35 arbeidsmarktregio's with their names (reference data with source), and the regional
+-- breakdown with the name beside the code.
+CREATE TABLE meting.arbeidsmarktregio AS
+SELECT arbeidsmarktregio, naam, bron FROM werk_db.ref.arbeidsmarktregio ORDER BY arbeidsmarktregio;
+
+CREATE OR REPLACE VIEW meting.banen_regio_naam AS
+SELECT b.jaar, b.indeling, b.arbeidsmarktregio, coalesce(r.naam, 'onbekend') AS regionaam,
+       b.sector, b.vorm, b.uren, b.banen, b.voorlopig
+FROM meting.banen_regio AS b LEFT JOIN meting.arbeidsmarktregio AS r USING (arbeidsmarktregio)
+ORDER BY b.jaar, b.indeling, b.arbeidsmarktregio, b.sector, b.vorm;
+
 -- The drill-down view auditors use: per published cell, each employer and pseudonymised person
 -- with their December hours and banen; SUM(banen) over a cell equals meting.banen.banen.
 CREATE OR REPLACE VIEW audit.herleiding AS

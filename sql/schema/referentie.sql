@@ -30,5 +30,5 @@ SELECT overheidssector, bron
 FROM read_csv($referentie_map || 'overheidssector.csv', header = true, all_varchar = true);
 
 CREATE OR REPLACE TABLE ref.arbeidsmarktregio AS
-SELECT arbeidsmarktregio, bron
+SELECT arbeidsmarktregio, naam, bron
 FROM read_csv($referentie_map || 'arbeidsmarktregio.csv', header = true, all_varchar = true);

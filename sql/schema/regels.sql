@@ -26,13 +26,15 @@ CREATE OR REPLACE MACRO overlapt(datum_ingang, datum_einde, begin, einde) AS (
 -- reads: werk.telbare_uren, meting.verdeelsleutel
 -- METHOD R7: the hours of every counted record attributed to the cells of Table 1. A formal
 -- record counts wholly at its employer's sector (R6, aandeel 1); an inleen record counts in both
--- sectors, each with the year's share of the verdeelsleutel (meting.verdeelsleutel). Cells sum
--- the exact DECIMAL uren_venster first and multiply by the (per cell constant) aandeel after.
+-- sectors, each with the year's share of the verdeelsleutel (meting.verdeelsleutel). The share is
+-- a DECIMAL(10,9) (keys are published with three decimals), so hours × share stays an exact
+-- decimal: cells sum the exact uren_venster first and multiply by the (per cell constant) share
+-- after, and 68 hours × 0.6 is 40.8, not 40.800000000000004.
 -- Used by the cells (R7), the drill-down (audit.bijdragen) and the regional breakdown (§4).
 CREATE OR REPLACE VIEW werk.toegerekende_uren AS
 SELECT t.jaar, t.bron_bestand, t.regelnummer, t.persoon_id, t.loonheffingennummer, t.ikv_id,
        t.tijdvak_begin, t.vorm, t.inleen_soort, t.sector, t.overheidssector, t.werkgever_regio,
-       t.uren_venster, CAST(1.0 AS DOUBLE) AS aandeel, s.voorlopig
+       t.uren_venster, CAST(1 AS DECIMAL(10, 9)) AS aandeel, s.voorlopig
 FROM werk.telbare_uren AS t JOIN meting.verdeelsleutel AS s USING (jaar)
 WHERE t.vorm = 'formeel'
 UNION ALL
@@ -41,5 +43,6 @@ SELECT t.jaar, t.bron_bestand, t.regelnummer, t.persoon_id, t.loonheffingennumme
        t.uren_venster, d.aandeel, s.voorlopig
 FROM werk.telbare_uren AS t
 JOIN meting.verdeelsleutel AS s USING (jaar)
-CROSS JOIN LATERAL (VALUES ('markt', s.aandeel_markt), ('overheid', s.aandeel_overheid)) AS d(sector, aandeel)
+CROSS JOIN LATERAL (VALUES ('markt', CAST(s.aandeel_markt AS DECIMAL(10, 9))),
+                           ('overheid', CAST(s.aandeel_overheid AS DECIMAL(10, 9)))) AS d(sector, aandeel)
 WHERE t.vorm = 'inleen';

@@ -44,6 +44,14 @@ CREATE TABLE IF NOT EXISTS ingest.bestanden (
     rijen_niet_bewaard BIGINT, rijen_metadata BIGINT
 );
 
+-- Known system litter in a delivery (.DS_Store, Thumbs.db, AppleDouble ._*): not read, but listed
+-- (sql/ingest/genegeerde_bestanden.sql writes it; published as kwaliteit.genegeerde_bestanden).
+CREATE TABLE IF NOT EXISTS ingest.genegeerde_bestanden (
+    extract VARCHAR, bron_bestand VARCHAR, bytes BIGINT, sha256 VARCHAR, reden VARCHAR, inleesrun VARCHAR
+);
+CREATE OR REPLACE VIEW kwaliteit.genegeerde_bestanden AS
+    SELECT extract, bron_bestand, bytes, sha256, reden FROM ingest.genegeerde_bestanden;
+
 -- Accepted rows: what the measurement may count.
 CREATE OR REPLACE VIEW staging.polis AS
     SELECT * EXCLUDE (regel, kolom, waarde, melding) FROM ingest.polis WHERE regel IS NULL;
@@ -129,7 +137,7 @@ CREATE TABLE IF NOT EXISTS meting.verdeelsleutel (
     jaar INTEGER, aandeel_markt DOUBLE, aandeel_overheid DOUBLE, voorlopig BOOLEAN, bron VARCHAR
 );
 
--- The quarantine: every rejected input row with its rule (INTERFACE.md columns).
+-- The quarantine: every rejected input row with its rule (docs/INTERFACE.md columns).
 CREATE OR REPLACE VIEW kwaliteit.quarantaine AS
     SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.polis WHERE regel IS NOT NULL
     UNION ALL

@@ -3,15 +3,24 @@
 Each folder is a complete delivery that differs from `goed/` in one defect, plus `verwacht.json`:
 either {"fout": [fragments the error message must contain]} for a file that cannot be read as a
 whole, or {"quarantaine": [[bron_bestand, regelnummer, regel, kolom], ...]} for rows that break a
-rule. Run `python tests/corpus/maak_corpus.py` to regenerate; the files are committed.
+rule, optionally with {"rijen_gelezen": {bron_bestand: rows}} (each file read as itself, no more and
+no less) and {"genegeerd": [bron_bestand, ...]} (known system litter: not read, listed as ignored).
+Run `python tests/corpus/maak_corpus.py` to regenerate; the files are committed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
+import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 HERE = Path(__file__).resolve().parent
 
@@ -52,6 +61,25 @@ def write(folder: Path, polis=None, werkgevers=None, register=None, expected=Non
         (folder / "verwacht.json").write_text(json.dumps(expected, indent=2, ensure_ascii=False) + "\n")
 
 
+def extra_polis(path: Path, ikv_ids: list[str]) -> None:
+    """A small polis file of good December 2021 rows of a registered person, one per ikv_id."""
+    path.write_text("\n".join([POLIS_HEADER] + [
+        f"123456782;100000001L01;{ikv};2021-12-01;2021-12-31;10;1;2022-01-15;1" for ikv in ikv_ids]) + "\n")
+
+
+def excel(lines: list[str], name_column: int | None = None) -> bytes:
+    """Lines as Excel writes a CSV: UTF-8 with BOM, CRLF, every field quoted, a trailing separator.
+    Column `name_column` may hold ';' itself (data lines are split on the other columns)."""
+    out = []
+    for number, line in enumerate(lines):
+        fields = line.split(";")
+        if name_column is not None and number > 0 and len(fields) > 10:  # the name held a ';'
+            extra = len(fields) - 10
+            fields[name_column:name_column + extra + 1] = [";".join(fields[name_column:name_column + extra + 1])]
+        out.append(";".join(f'"{f}"' for f in fields) + ";")
+    return ("\ufeff" + "\r\n".join(out) + "\r\n").encode("utf-8")
+
+
 def main() -> None:
     write(HERE / "goed", expected={"quarantaine": []})
 
@@ -74,7 +102,7 @@ def main() -> None:
 
     d = HERE / "gzip_afgebroken"
     write(d, expected={"fout": ["polis/polis.csv.gz", "gzip"]})
-    data = gzip.compress((d / "polis" / "polis.csv").read_bytes())
+    data = gzip.compress((d / "polis" / "polis.csv").read_bytes(), mtime=0)
     (d / "polis" / "polis.csv").unlink()
     (d / "polis" / "polis.csv.gz").write_bytes(data[: len(data) // 2])
 
@@ -115,6 +143,15 @@ def main() -> None:
                           "verplicht", "ikv_id"),
         "rij_werkgever_onbekend": ("123456782;100000099L01;b;2021-12-01;2021-12-31;10;1;2022-01-15;1",
                                    "werkgever_onbekend", "loonheffingennummer"),
+        # ',' is the decimal mark: '1.234' is not 1.234 hours (nor 1234)
+        "rij_getal_punt": ("123456782;100000001L01;b;2021-12-01;2021-12-31;1.234;1;2022-01-15;1",
+                           "getal_ongeldig", "verloonde_uren"),
+        # dates are YYYY-MM-DD: '15-01-22' is not 22 January of the year 15
+        "rij_datum_kort_jaar": ("123456782;100000001L01;b;2021-12-01;2021-12-31;10;1;15-01-22;1",
+                                "datum_ongeldig", "aanleverdatum"),
+        # a value starting with '#' is a value, not a comment line to drop
+        "rij_hekje": ("#23456782;100000001L01;b;2021-12-01;2021-12-31;10;1;2022-01-15;1",
+                      "bsn_formaat", "bsn"),
     }
     for name, (row, rule, col) in cases.items():
         write(HERE / name, polis=GOED_POLIS + [row],
@@ -150,6 +187,107 @@ def main() -> None:
     write(HERE / "rij_boolean", werkgevers=GOED_WERKGEVERS + ["100000004L01;X;2000-01-01;;10;Ja;0;;N;AMR01"],
           expected={"quarantaine": [["werkgevers/werkgevers.csv", last_employer, "boolean_ongeldig",
                                      "overheidswerkgever"]]})
+
+    # --- a file is read as itself, and only itself (names are literal paths, never patterns)
+    d = HERE / "glob_tekens"
+    write(d, expected={"quarantaine": [], "rijen_gelezen": {
+        "polis/polis.csv": len(GOED_POLIS), "polis/polis1.csv": 2, "polis/polis[1].csv": 1}})
+    extra_polis(d / "polis" / "polis1.csv", ["g1", "g2"])
+    extra_polis(d / "polis" / "polis[1].csv", ["g3"])  # a glob would read polis1.csv instead
+
+    # --- the delivery is a boundary
+    buiten = HERE / "_buiten"  # not a delivery (no verwacht.json): a place outside the one below
+    shutil.rmtree(buiten, ignore_errors=True)
+    buiten.mkdir()
+    extra_polis(buiten / "polis_extra.csv", ["s1", "s2"])
+    d = HERE / "symlink_buiten"
+    write(d, expected={"fout": ["polis/extra.csv", "buiten de levering"]})
+    os.symlink("../../_buiten/polis_extra.csv", d / "polis" / "extra.csv")
+
+    d = HERE / "verborgen_bestand"
+    write(d, expected={"fout": ["polis/.polis_correctie.csv", "verborgen bestand"]})
+    extra_polis(d / "polis" / ".polis_correctie.csv", ["v1"])
+
+    d = HERE / "submap"
+    write(d, expected={"fout": ["polis/oud/", "submap"]})
+    (d / "polis" / "oud").mkdir()
+    extra_polis(d / "polis" / "oud" / "polis_2020.csv", ["o1"])
+
+    d = HERE / "systeembestanden"  # known system litter is ignored, and listed
+    write(d, expected={"quarantaine": [], "genegeerd": [
+        "doelgroepregister/.DS_Store", "polis/.DS_Store", "polis/._polis.csv", "polis/Thumbs.db",
+        "werkgevers/desktop.ini"]})
+    ds_store = b"\x00\x00\x00\x01Bud1" + bytes(2040)
+    (d / "polis" / ".DS_Store").write_bytes(ds_store)
+    (d / "doelgroepregister" / ".DS_Store").write_bytes(ds_store)
+    (d / "polis" / "._polis.csv").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(4000))
+    (d / "polis" / "Thumbs.db").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(1016))
+    (d / "werkgevers" / "desktop.ini").write_bytes(b"[.ShellClassInfo]\r\nIconResource=C:\\icoon.ico,0\r\n")
+
+    # --- a header that names a column twice stops the run (the second copy holds zeros)
+    d = HERE / "kolom_dubbel"
+    write(d, expected={"fout": ["polis/polis.csv", "verloonde_uren", "meer dan eens"]})
+    (d / "polis" / "polis.csv").write_text("\n".join([POLIS_HEADER + ";verloonde_uren"] +
+                                                    [r + ";0" for r in GOED_POLIS]) + "\n")
+
+    # --- Parquet dates are the calendar dates as delivered, whatever the machine's time zone:
+    # pandas writes a tz-aware date as local midnight, stored as the UTC instant 23:00 the day before
+    d = HERE / "parquet_tijdzone"
+    write(d, expected={"quarantaine": [["polis/extra_tijdzone.parquet", 3, "datum_ongeldig", "aanleverdatum"]]})
+    amsterdam = "Europe/Amsterdam"
+    pd.DataFrame({
+        "bsn": ["123456782"] * 3,
+        "loonheffingennummer": ["100000001L01"] * 3,
+        "ikv_id": ["tz1", "tz2", "tz3"],
+        "tijdvak_begin": pd.to_datetime(["2021-12-01", "2022-01-01", "2021-12-01"]).tz_localize(amsterdam),
+        "tijdvak_einde": pd.to_datetime(["2021-12-31", "2022-01-31", "2021-12-31"]).tz_localize(amsterdam),
+        "verloonde_uren": [40.0, 40.0, 40.0],
+        "code_aard_arbeidsverhouding": [1, 1, 1],
+        "aanleverdatum": pd.to_datetime(["2022-01-15 00:00", "2022-02-15 00:00", "2022-01-15 13:45"]
+                                        ).tz_localize(amsterdam),  # row 3: a time of day is not a date
+        "volgnummer": [1, 1, 1],
+    }).to_parquet(d / "polis" / "extra_tijdzone.parquet", index=False)
+
+    # --- odd but legal: what extract tools write, read exactly as the plain files of goed/
+    d = HERE / "excel_csv"  # Excel-style CSV: everything quoted, BOM + CRLF, a trailing separator,
+    write(d, expected={"quarantaine": [], "rijen_gelezen": {  # ';' inside a quoted name, j/n, .CSV
+        "polis/POLIS.CSV": len(GOED_POLIS), "werkgevers/werkgevers.CSV.GZ": len(GOED_WERKGEVERS) + 1,
+        "doelgroepregister/doelgroepregister.csv": len(GOED_REGISTER)}})
+    (d / "polis" / "polis.csv").unlink()
+    (d / "polis" / "POLIS.CSV").write_bytes(excel([POLIS_HEADER, *GOED_POLIS]))
+    (d / "werkgevers" / "werkgevers.csv").unlink()
+    employers = [WERKGEVERS_HEADER, *(r.replace(";N;", ";n;") for r in GOED_WERKGEVERS),
+                 "100000004L01;Bakkerij Jansen; Zonen & Co;2000-01-01;;10;j;0;;N;AMR04"]
+    (d / "werkgevers" / "werkgevers.CSV.GZ").write_bytes(gzip.compress(excel(employers, name_column=1), mtime=0))
+
+    d = HERE / "parquet_typen"  # dictionary-encoded strings, DATE and text dates, DECIMAL(p,s), an empty file
+    write(d, expected={"quarantaine": [], "rijen_gelezen": {
+        "polis/polis.csv": len(GOED_POLIS), "polis/getypt.parquet": 2, "polis/TEKST.PARQUET": 2,
+        "polis/leeg.parquet": 0}})
+    typed = pa.table({
+        "bsn": pa.array(["123456782", "123456782"]).dictionary_encode(),
+        "loonheffingennummer": pa.array(["100000001L01", "100000001L01"]).dictionary_encode(),
+        "ikv_id": ["pq1", "pq2"],
+        "tijdvak_begin": pa.array([dt.date(2021, 12, 1)] * 2, pa.date32()),
+        "tijdvak_einde": pa.array([dt.date(2021, 12, 31)] * 2, pa.date32()),
+        "verloonde_uren": pa.array([Decimal("40.25"), Decimal("-3.50")], pa.decimal128(5, 2)),
+        "code_aard_arbeidsverhouding": pa.array([1, 11], pa.int8()),
+        "aanleverdatum": pa.array([dt.date(2022, 1, 15)] * 2, pa.date32()),
+        "volgnummer": pa.array([1, 2], pa.int16()),
+    })
+    pq.write_table(typed, d / "polis" / "getypt.parquet")
+    pq.write_table(typed.slice(0, 0), d / "polis" / "leeg.parquet")
+    pq.write_table(pa.table({
+        "bsn": ["123456782", "123456782"],
+        "loonheffingennummer": ["100000001L01", "100000001L01"],
+        "ikv_id": ["pq3", "pq4"],
+        "tijdvak_begin": ["2021-12-01", "2021-12-01"],
+        "tijdvak_einde": ["2021-12-31", "2021-12-31"],
+        "verloonde_uren": pa.array([Decimal("12.5"), Decimal("0.1234567890")], pa.decimal128(38, 10)),
+        "code_aard_arbeidsverhouding": ["1", "82"],
+        "aanleverdatum": ["2022-01-15", "2022-01-15"],
+        "volgnummer": pa.array([1, 1], pa.int64()),
+    }), d / "polis" / "TEKST.PARQUET", use_dictionary=False)
 
     # --- a year over the quarantine threshold stops the run
     write(HERE / "boven_drempel",
