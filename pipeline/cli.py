@@ -77,8 +77,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from pipeline.rapport.build import build_report
 
     rapport = build_report(warehouse, max(DEMO_YEARS), warehouse.parent / f"rapport_{max(DEMO_YEARS)}.html")
-    print(f"
-Jaarrapport {rapport.jaar}: {rapport.out} (één HTML-bestand; open het in een browser).")
+    print(f"\nJaarrapport {rapport.jaar}: {rapport.out} (één HTML-bestand; open het in een browser).")
     print(f"Klaar in {time.monotonic() - started:.0f} s. Resultaten: {warehouse} "
           f"(open met DuckDB: SELECT * FROM meting.tabel1 WHERE jaar = 2021).")
 
