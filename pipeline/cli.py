@@ -74,7 +74,11 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(f"{'':48}{'markt':>10}{'overheid':>10}{'totaal':>10}")
     for regel, markt, overheid, totaal in rows:
         print(f"{regel:48}" + "".join(f"{'–' if v is None else v:>10}" for v in (markt, overheid, totaal)))
-    print(f"\nKlaar in {time.monotonic() - started:.0f} s. Resultaten: {warehouse} "
+    from pipeline.rapport.build import build_report
+
+    rapport = build_report(warehouse, max(DEMO_YEARS), warehouse.parent / f"rapport_{max(DEMO_YEARS)}.html")
+    print(f"\nJaarrapport {rapport.jaar}: {rapport.out} (één HTML-bestand; open het in een browser).")
+    print(f"Klaar in {time.monotonic() - started:.0f} s. Resultaten: {warehouse} "
           f"(open met DuckDB: SELECT * FROM meting.tabel1 WHERE jaar = 2021).")
 
 
@@ -102,6 +106,14 @@ def cmd_export(args: argparse.Namespace) -> None:
         raise UsageError(str(exc)) from exc
     print(f"Klaar: {len(result.objects)} tabellen en views van {args.warehouse} staan als CSV en Parquet in "
           f"{result.out.resolve()}, beschreven in {result.datapackage.name}.")
+
+
+def cmd_rapport(args: argparse.Namespace) -> None:
+    from pipeline.rapport.build import build_report
+
+    result = build_report(Path(args.warehouse), args.year, Path(args.out))
+    print(f"Klaar: het jaarrapport {result.jaar}{' (voorlopig)' if result.voorlopig else ''} staat in {result.out} "
+          f"({result.grafieken} grafieken, {result.seconden:.1f} s); open het in een browser, ook zonder netwerk.")
 
 
 def cmd_runs(args: argparse.Namespace) -> None:
@@ -167,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--warehouse", required=True, help="het gepubliceerde DuckDB-bestand (wordt alleen gelezen)")
     export.add_argument("--out", required=True, help="map voor csv/, parquet/ en datapackage.json (wordt aangemaakt)")
     export.set_defaults(func=cmd_export)
+    rapport = verbs.add_parser("rapport",
+                               help="schrijf het jaarrapport van een gepubliceerd jaar als één HTML-bestand")
+    rapport.add_argument("--warehouse", required=True, help="het gepubliceerde DuckDB-bestand (wordt alleen gelezen)")
+    rapport.add_argument("--year", required=True, type=int, help="het meetjaar van het rapport")
+    rapport.add_argument("--out", required=True, help="het HTML-bestand dat geschreven wordt (bijv. rapport_2023.html)")
+    rapport.set_defaults(func=cmd_rapport)
     runs = verbs.add_parser("runs", help="toon de runs (soort, jaren, status, duur) van een warehouse")
     runs.add_argument("--warehouse", default=None, help="het DuckDB-bestand (standaard: $DAGSTER_HOME)")
     runs.add_argument("--aantal", type=int, default=25, help="hoeveel runs, nieuwste eerst (standaard 25)")

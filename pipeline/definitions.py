@@ -31,10 +31,12 @@ from pipeline.ingest.sources import SOURCES
 from pipeline.kwaliteit.assets import ASSETS as KWALITEIT_ASSETS
 from pipeline.meting.assets import ASSETS as METING_ASSETS
 from pipeline.publicatie.assets import ASSETS as PUBLICATIE_ASSETS
+from pipeline.rapport.assets import ASSETS as RAPPORT_ASSETS
 from pipeline.resources import default_resources
 from pipeline.voortgang import voortgang
 
-ALL_ASSETS = [*SOURCES, *INGEST_ASSETS, *METING_ASSETS, *KWALITEIT_ASSETS, *AUDIT_ASSETS, *PUBLICATIE_ASSETS]
+ALL_ASSETS = [*SOURCES, *INGEST_ASSETS, *METING_ASSETS, *KWALITEIT_ASSETS, *AUDIT_ASSETS, *PUBLICATIE_ASSETS,
+              *RAPPORT_ASSETS]
 
 # One run measures every year it is given: ingest the delivery once (unpartitioned), then every
 # measuring step set-based over the run's years and the nulmeting, then publish them all at once.

@@ -29,7 +29,7 @@ def test_definitions_load_with_job_schedule_and_checks():
         "meting/banen_overheidssector", "meting/banen_regio",
         "kwaliteit/great_expectations",
         "audit/runs", "audit/invoerbestanden", "audit/referentiewaarden", "audit/grootboek", "audit/bijdragen",
-        "publicatie/warehouse",
+        "publicatie/warehouse", "publicatie/rapport",
     }
     assert defs.resolve_job_def("jaarmeting") is not None
     schedule = defs.resolve_schedule_def("jaarlijkse_meting")
