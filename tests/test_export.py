@@ -103,9 +103,13 @@ def test_every_csv_and_parquet_reads_back_equal_to_its_table(exported):
             assert _same_rows(con, table, _read_back(con, csv_path, _columns(con, schema, name))), f"{schema}.{name}"
             parquet = f"SELECT * FROM read_parquet('{out / 'parquet' / f'{schema}.{name}.parquet'}')"
             assert _same_rows(con, table, parquet), f"{schema}.{name} (parquet)"
-        # the float noise of 1 − 0.7 survives the trip unchanged, with a decimal comma
+        # 1 − 0.7 is published as 0.3 (no float noise) and written with a decimal comma
         text = (out / "csv" / "meting.verdeelsleutel.csv").read_text(encoding="utf-8-sig")
-        assert "2022;0,7;0,30000000000000004;true;" in text
+        assert "2022;0,7;0,3;true;" in text
+        # full precision survives the trip: every unrounded banen value, all its digits, with a comma
+        banen = (out / "csv" / "meting.banen.csv").read_text(encoding="utf-8-sig")
+        values = [v for (v,) in con.execute("SELECT banen FROM meting.banen WHERE banen <> round(banen)").fetchall()]
+        assert values and all(repr(v).replace(".", ",") in banen for v in values)
     finally:
         con.close()
 
