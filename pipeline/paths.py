@@ -9,3 +9,27 @@ PROJECT_ROOT = Path(os.environ.get("BANENAFSPRAAK_ROOT", Path(__file__).resolve(
 SQL_DIR = PROJECT_ROOT / "sql"
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
 DEMO_DATA_DIR = PROJECT_ROOT / "data" / "demo"
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, read in blocks (input fingerprints, export hashes)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def unwritable(folder: Path) -> OSError | None:
+    """Why new files cannot be made in `folder` (created when missing), or None when they can."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".banenafspraak-schrijftest-"):
+            pass
+    except OSError as exc:
+        return exc
+    return None

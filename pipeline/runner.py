@@ -129,17 +129,14 @@ def check_options(years: Sequence[int], provisional_keys: Mapping[int, float],
 
 def check_writable(warehouse: Path) -> None:
     """The folder of the warehouse must take new files (the staging copy, the working database)."""
-    import tempfile
+    from pipeline.paths import unwritable
 
-    try:
-        warehouse.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=warehouse.parent, prefix=".banenafspraak-schrijftest-"):
-            pass
-    except OSError as exc:
+    exc = unwritable(warehouse.parent)
+    if exc is not None:
         raise MeasurementError(
             f"De map {warehouse.parent} van het warehouse is niet beschrijfbaar ({exc.strerror or exc}); kies een "
             "map waarin deze gebruiker bestanden mag maken."
-        ) from None
+        )
 
 
 def measure(

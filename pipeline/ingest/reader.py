@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import hashlib
 import re
 import stat
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.paths import file_sha256
 from pipeline.sqlfiles import run_sql
 
 EXTRACTS = ("werkgevers", "doelgroepregister", "polis")
@@ -126,7 +126,7 @@ class SourceFile:
         return self.path.stat().st_size
 
     def sha256(self) -> str:
-        return _sha256(self.path)
+        return file_sha256(self.path)
 
 
 @dataclass(frozen=True)
@@ -137,14 +137,6 @@ class IgnoredFile:
     path: Path
     relative: str
     reason: str
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _litter(path: Path) -> str | None:
@@ -260,7 +252,7 @@ def record_ignored(con: duckdb.DuckDBPyConnection, delivery: Path, extract: str,
     for item in ignored:
         con.execute(
             "INSERT INTO ingest.genegeerde_bestanden VALUES (?, ?, ?, ?, ?, ?)",
-            [extract, item.relative, item.path.stat().st_size, _sha256(item.path), item.reason, run_id],
+            [extract, item.relative, item.path.stat().st_size, file_sha256(item.path), item.reason, run_id],
         )
     return [item.relative for item in ignored]
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.paths import file_sha256
 from pipeline.publicatie.dictionary import Entry, load_dictionary
 
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel then reads the file as UTF-8
@@ -130,16 +131,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-._") or "banenafspraak"
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _open(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not warehouse.exists():
         raise ExportError(
@@ -232,11 +223,11 @@ def export(warehouse: Path, out: Path, entries: list[Entry] | None = None) -> Ex
                 "format": "csv", "mediatype": "text/csv", "encoding": CSV_ENCODING, "dialect": dict(CSV_DIALECT),
                 "schema": {"fields": [_field(c, t, by_key.get((schema, name, c))) for c, t in columns],
                            "missingValues": [""]},
-                "bytes": csv_path.stat().st_size, "hash": f"sha256:{_sha256(csv_path)}", "rows": rows,
+                "bytes": csv_path.stat().st_size, "hash": f"sha256:{file_sha256(csv_path)}", "rows": rows,
                 # The same rows, typed, as Parquet. Not a resource of its own: Frictionless reads Parquet
                 # through pandas, which turns an integer column with NULLs into floats and fails it.
                 "parquet": {"path": f"parquet/{stem}.parquet", "mediatype": PARQUET_MEDIATYPE,
-                            "bytes": parquet.stat().st_size, "hash": f"sha256:{_sha256(parquet)}"},
+                            "bytes": parquet.stat().st_size, "hash": f"sha256:{file_sha256(parquet)}"},
             })
             exported.append(Exported(schema, name, soort, rows))
     finally:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import os
 import shlex
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.paths import unwritable
 from pipeline.rapport import charts, opmaak
 from pipeline.rapport.gegevens import SECTOREN, Gegevens, as_date, lees
 
@@ -99,14 +99,11 @@ def check_writable(out: Path) -> None:
     if out.is_dir():
         raise _error(f"{out} is een map; geef met --out de naam van het HTML-bestand op, bijvoorbeeld "
                      f"{out / 'rapport.html'}. Er is geen rapport gemaakt.")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=".rapport-schrijftest-"):
-            pass
-    except OSError as exc:
+    exc = unwritable(out.parent)
+    if exc is not None:
         raise _error(
             f"In de map {out.parent} kan het rapport niet geschreven worden ({exc.strerror or _first_line(exc)}). "
-            "Kies met --out een bestand in een map waarin u mag schrijven; er is geen rapport gemaakt.") from None
+            "Kies met --out een bestand in een map waarin u mag schrijven; er is geen rapport gemaakt.")
 
 
 def _write(out: Path, text: str) -> None:
