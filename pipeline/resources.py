@@ -216,9 +216,12 @@ def default_resources() -> dict[str, ConfigurableResource]:
     }
 
 
-def load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)load data/reference/*.csv into schema ref."""
-    run_sql(con, "schema/referentie.sql", {"referentie_map": str(REFERENCE_DIR) + "/"})
+def load_reference(con: duckdb.DuckDBPyConnection, folder: Path = REFERENCE_DIR) -> None:
+    """(Re)load data/reference/*.csv into schema ref. The folder is passed with DuckDB's glob
+    characters escaped: a checkout path holding '[' or '*' reads these files and no others."""
+    from pipeline.ingest.reader import literal_path
+
+    run_sql(con, "schema/referentie.sql", {"referentie_map": literal_path(folder) + "/"})
 
 
 def reference_parameters(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

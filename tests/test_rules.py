@@ -765,3 +765,25 @@ def test_r7_shares_and_split_hours_carry_no_float_noise(werkdb):
     cells = _cells(werkdb, 2013)
     assert cells[("overheid", "inleen")][0] == 20.4 and repr(cells[("overheid", "inleen")][0]) == "20.4"
     assert cells[("markt", "inleen")][0] == 47.6
+
+
+def test_reference_data_is_read_from_its_own_folder_even_when_the_path_holds_glob_characters(tmp_path):
+    """A checkout in a folder named 'ref[1]' must not read a sibling 'ref1' (DuckDB globs paths)."""
+    import shutil
+
+    from pipeline.paths import REFERENCE_DIR
+    from pipeline.resources import load_reference
+
+    real = tmp_path / "ref[1]"
+    decoy = tmp_path / "ref1"
+    shutil.copytree(REFERENCE_DIR, real)
+    shutil.copytree(REFERENCE_DIR, decoy)
+    text = (decoy / "verdeelsleutel.csv").read_text(encoding="utf-8")
+    (decoy / "verdeelsleutel.csv").write_text(text.replace("0.760,0.240", "0.500,0.500"), encoding="utf-8")
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE SCHEMA ref")
+        load_reference(con, real)
+        assert con.execute("SELECT aandeel_markt FROM ref.verdeelsleutel WHERE jaar = 2012").fetchall() == [(0.76,)]
+    finally:
+        con.close()

@@ -262,11 +262,16 @@ def record_ignored(con: duckdb.DuckDBPyConnection, delivery: Path, extract: str,
 _GLOB_ESCAPE = str.maketrans({"*": "[*]", "?": "[?]", "[": "[[]"})
 
 
+def literal_path(path: Path) -> str:
+    """The absolute path with DuckDB's glob characters escaped, so it names exactly itself."""
+    return str(path.absolute()).translate(_GLOB_ESCAPE)
+
+
 def sql_path(path: Path) -> str:
     """A DuckDB string literal for read_csv/read_parquet that names exactly this one file, also
     when its name holds glob characters (a legal name such as 'polis[1].csv' would otherwise read
     'polis1.csv'). Absolute, so a leading '~' is never expanded."""
-    return "'" + str(path.absolute()).translate(_GLOB_ESCAPE).replace("'", "''") + "'"
+    return "'" + literal_path(path).replace("'", "''") + "'"
 
 
 def _csv_reader(source: SourceFile) -> str:
