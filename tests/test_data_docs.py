@@ -28,8 +28,9 @@ from tests.browser import CHROMIUM, Chromium
 from tests.test_gx import _duplicate_key, clean_frame
 
 # What a page loads: <script src>, <link href>, <img src> …, and url()/@import in CSS.
-ASSET = re.compile(r"""<(script|link|img|source|iframe|embed|video|audio)\b[^>]*?\s(?:src|href|poster)\s*=\s*["']([^"']*)["']""",
-                   re.IGNORECASE)
+ASSET = re.compile(
+    r"""<(script|link|img|source|iframe|embed|video|audio)\b[^>]*?\s(?:src|href|poster)\s*=\s*["']([^"']*)["']""",
+    re.IGNORECASE)
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]*?)["']?\s*\)|@import\s+["']([^"']+)["']""", re.IGNORECASE)
 
 
