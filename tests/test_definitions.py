@@ -111,3 +111,10 @@ def test_the_job_runs_as_the_ui_launches_it(tmp_path, monkeypatch):
     finally:
         con.close()
     assert os.path.exists(warehouse)
+    # The run's Data Docs (written by the GX worker process) open without network.
+    from pipeline.kwaliteit.offline import offline_problems
+
+    sites = sorted(warehouse.with_name("w.duckdb.werk").glob("data_docs/*/*/index.html"))
+    assert [s.parent.name for s in sites] == sorted(["werkgevers", "doelgroepregister", "polis_venster"])
+    for site in sites:
+        assert offline_problems(site.parent) == [] and "https://cdn" not in site.read_text(encoding="utf-8")

@@ -4,7 +4,9 @@ One step validates the three suites (pipeline/kwaliteit/gx.py): the accepted emp
 the accepted register intervals and the final payroll versions of every year of the run. Frames
 go from DuckDB to Parquet and are validated in the worker process that the GX resource started
 when the run began (pipeline/kwaliteit/worker.py), so the main process never waits for GX's import
-while it ingests and measures. A blocking check per suite stops the publication.
+while it ingests and measures. A blocking check per suite stops the publication. The Data Docs
+(<warehouse>.werk/data_docs/<run id>/<suite>/index.html) open without network
+(pipeline/kwaliteit/offline.py); a page that still needs it stops the run.
 """
 
 
@@ -25,6 +27,7 @@ from dagster import (
 
 from pipeline.ingest.assets import DOELGROEPREGISTER, WERKGEVERS
 from pipeline.kwaliteit.gx import SUITES, export_frame
+from pipeline.kwaliteit.offline import DataDocsOfflineError
 from pipeline.kwaliteit.worker import GxWorkerResource
 from pipeline.meting.assets import prepare_years, report, run_years
 from pipeline.partitions import YEARS
@@ -62,7 +65,12 @@ def great_expectations(context: AssetExecutionContext, warehouse: WarehouseResou
         for suite in SUITES:
             path = export_frame(con, suite, frames_dir / f"{suite}.parquet")
             futures[suite] = gx.submit(suite, path, docs_dir)
-        outcomes = {suite: future.result() for suite, future in futures.items()}
+        try:
+            outcomes = {suite: future.result() for suite, future in futures.items()}
+        except DataDocsOfflineError as exc:
+            # Raised in the worker: without its remote traceback as cause, so the run's failure
+            # message is this one Dutch paragraph.
+            raise DataDocsOfflineError(str(exc)) from None
         con.execute("DELETE FROM kwaliteit.gx_resultaten WHERE dagster_run_id = ?", [run_id])
         for suite, (outcome, rows) in outcomes.items():
             con.execute(

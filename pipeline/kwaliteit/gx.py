@@ -3,7 +3,8 @@
 GX 1.x cannot validate DuckDB tables through its SQL datasource (every expectation fails with
 `list index out of range`: GX reads results after DuckDB has dropped them), so `frame_for` runs the
 query in sql/kwaliteit/<name>.sql and returns a pandas DataFrame, and `validate` checks it against the
-suite of the same name in an ephemeral GX context and writes Data Docs (HTML).
+suite of the same name in an ephemeral GX context and writes Data Docs (HTML) that open without
+network (pipeline/kwaliteit/offline.py).
 
 Suites (built in code; code lists read from data/reference, see `_codes`):
 - werkgevers          accepted rows of staging.werkgevers
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.kwaliteit.offline import make_offline
 from pipeline.paths import REFERENCE_DIR
 from pipeline.sqlfiles import sql_text
 
@@ -282,6 +284,7 @@ def validate(name: str, frame: pandas.DataFrame, docs_dir: Path | None) -> GxOut
 
     docs_index = None
     if site_dir is not None and (site_dir / "index.html").exists():
+        make_offline(site_dir)  # the CDN files as local copies; stops if a page still needs network
         docs_index = site_dir / "index.html"
     return GxOutcome(
         success=bool(result.success) and not failed,
