@@ -24,6 +24,13 @@ TEST_KEY = "test-sleutel"
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (`-n`), every worker's base temporary folder lies in the run's own one:
+    tests/published.py builds its shared run there once for all workers."""
+    if hasattr(config, "workerinput") and config.option.basetemp:
+        os.environ["BANENAFSPRAAK_TEST_GEDEELD"] = str(Path(config.option.basetemp).parent)
+
+
 @pytest.fixture
 def werkdb(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     """An empty working database with schema, macros and the reference data of data/reference."""

@@ -10,7 +10,9 @@ a key share of 1 − 0.7.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -62,16 +64,40 @@ def banenafspraak(*args: str, env: dict | None = None) -> subprocess.CompletedPr
                           env=environment, timeout=900)
 
 
+def _shared_root() -> tuple[Path, bool]:
+    """The folder of the shared run: one per test process, or, under pytest-xdist, one for all
+    workers of the test run, inside the run's base temporary folder (pytest removes old ones;
+    tests/conftest.py names it); True when this process owns it and removes it at exit."""
+    shared = os.environ.get("BANENAFSPRAAK_TEST_GEDEELD")
+    if not shared:
+        return Path(tempfile.mkdtemp(prefix="banenafspraak-gepubliceerd-")), True
+    root = Path(shared) / "gepubliceerd"
+    root.mkdir(parents=True, exist_ok=True)
+    return root, False
+
+
 @functools.cache
 def published_run() -> tuple[Path, Path, subprocess.CompletedProcess]:
-    """(delivery, published file, the command's result), built once per test process; copy the
+    """(delivery, published file, the command's result), built once per test run (the first
+    xdist worker that needs it builds it under a lock, the others wait and reuse it); copy the
     file before writing to it. Shared by the CLI, publication, dictionary and export tests."""
-    root = Path(tempfile.mkdtemp(prefix="banenafspraak-gepubliceerd-"))
-    atexit.register(shutil.rmtree, root, ignore_errors=True)
-    delivery = write_delivery(root / "levering", POLIS, WERKGEVERS, REGISTER)
+    root, owned = _shared_root()
+    if owned:
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+    delivery = root / "levering"
     warehouse = root / "out" / "banenafspraak.duckdb"
-    result = banenafspraak("run", "--delivery", str(delivery), "--warehouse", str(warehouse),
-                           "--year", "2021", "--year", "2022", "--provisional-key", "2022=0.7")
+    done = root / "resultaat.json"
+    with (root / ".lock").open("a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            write_delivery(delivery, POLIS, WERKGEVERS, REGISTER)
+            result = banenafspraak("run", "--delivery", str(delivery), "--warehouse", str(warehouse),
+                                   "--year", "2021", "--year", "2022", "--provisional-key", "2022=0.7")
+            done.write_text(json.dumps({"args": result.args, "returncode": result.returncode,
+                                        "stdout": result.stdout, "stderr": result.stderr}))
+    recorded = json.loads(done.read_text())
+    result = subprocess.CompletedProcess(recorded["args"], recorded["returncode"], recorded["stdout"],
+                                         recorded["stderr"])
     assert result.returncode == 0, result.stderr
     return delivery, warehouse, result
 

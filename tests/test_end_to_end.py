@@ -17,7 +17,9 @@ from pipeline.demo.bookkeeping import Bookkeeping, bookkeeping_path
 from pipeline.demo.delivery import DEMO_YEARS
 from pipeline.paths import REFERENCE_DIR
 
-pytestmark = pytest.mark.slow  # runs the pipeline (a Dagster run) end to end
+# runs the pipeline end to end; under pytest-xdist every test of the demo runs in one worker, so
+# the session fixture below builds the demo once per test run
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
 
 
 @pytest.fixture(scope="session")
