@@ -24,6 +24,7 @@ from dagster import (
     schedule,
 )
 
+from pipeline import run_history
 from pipeline.audit.assets import ASSETS as AUDIT_ASSETS
 from pipeline.ingest.assets import ASSETS as INGEST_ASSETS
 from pipeline.ingest.assets import CHECKS as INGEST_CHECKS
@@ -34,6 +35,10 @@ from pipeline.publicatie.assets import ASSETS as PUBLICATIE_ASSETS
 from pipeline.rapport.assets import ASSETS as RAPPORT_ASSETS
 from pipeline.resources import default_resources
 from pipeline.voortgang import voortgang
+
+# A run launched from the UI or the schedule executes in a process that loads this module: its
+# run history is stored without an fsync per event as well (pipeline/run_history.py).
+run_history.install()
 
 ALL_ASSETS = [*SOURCES, *INGEST_ASSETS, *METING_ASSETS, *KWALITEIT_ASSETS, *AUDIT_ASSETS, *PUBLICATIE_ASSETS,
               *RAPPORT_ASSETS]

@@ -63,6 +63,10 @@ def open_instance(warehouse: Path):
     from dagster import DagsterInstance
     from dagster._core.instance.ref import InstanceRef
 
+    from pipeline import run_history
+
+    run_history.install()
+
     return DagsterInstance.from_ref(InstanceRef.from_dir(str(dagster_home(warehouse))))
 
 
