@@ -62,7 +62,7 @@ def test_after_apply_every_table_view_and_column_carries_its_dutch_comment(comme
         assert "Tabel 1 van de Kamerbrief" in view
         # schemas cannot carry COMMENT ON in DuckDB: their descriptions are rows of main.woordenboek
         schemas = dict(con.execute("SELECT schema, omschrijving FROM main.woordenboek WHERE soort = 'schema'").fetchall())
-        assert set(schemas) == {"main", "meting", "kwaliteit", "audit"}
+        assert set(schemas) == {"main", "meting", "kwaliteit", "audit", "scenario"}
         assert con.execute("SELECT count(*) FROM main.woordenboek").fetchone()[0] == len(objects_in(con))
     finally:
         con.close()
