@@ -204,14 +204,14 @@ def measure(
     }
     if command:
         tags["banenafspraak/opdracht"] = command[:1000]
-    log(f"inlezen, meten en publiceren van {', '.join(map(str, ordered))} ...")
     run_id = _execute("jaarmeting", resources, tags, warehouse, ordered, progress,
-                      f"De meting van {', '.join(map(str, ordered))}")
+                      f"De meting van {', '.join(map(str, ordered))}", log,
+                      f"inlezen, meten en publiceren van {', '.join(map(str, ordered))} ...")
     return [run_id]
 
 
 def _execute(job_name: str, resources: Mapping, tags: Mapping[str, str], warehouse: Path, ordered: Sequence[int],
-             progress: bool, what: str, observe: bool = True) -> str:
+             progress: bool, what: str, log: Callable[[str], None], announce: str, observe: bool = True) -> str:
     """One in-process run of `job_name` in the warehouse's persistent Dagster instance, under the
     writer lock; returns its run id or raises MeasurementError with the reason in one paragraph."""
     from pipeline.definitions import build_definitions
@@ -224,6 +224,7 @@ def _execute(job_name: str, resources: Mapping, tags: Mapping[str, str], warehou
         },
     }
     with writer_lock(warehouse), open_instance(warehouse) as instance:
+        log(announce)
         result = job.execute_in_process(
             run_config=run_config,
             instance=instance,
@@ -348,9 +349,10 @@ def scenario(
     }
     if command:
         tags["banenafspraak/opdracht"] = command[:1000]
-    log(f"scenario {regeling}: inlezen en meten van {', '.join(map(str, ordered))} (meting.* blijft ongewijzigd) ...")
     run_id = _execute("scenario", resources, tags, warehouse, ordered, progress,
-                      f"Het scenario {regeling} van {', '.join(map(str, ordered))}", observe=False)
+                      f"Het scenario {regeling} van {', '.join(map(str, ordered))}", log,
+                      f"scenario {regeling}: inlezen en meten van {', '.join(map(str, ordered))} "
+                      "(meting.* blijft ongewijzigd) ...", observe=False)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         cells = con.execute(SCENARIO_CELLS, [regeling, ordered]).fetchall()

@@ -33,6 +33,7 @@ SELECT CAST($regeling AS VARCHAR) AS regeling, m.jaar, CAST($dagster_run_id AS V
         FROM werk_db.ingest.bestanden) AS invoer_sha256,
        CAST($git_commit AS VARCHAR) AS git_commit, CAST($sql_hashes AS VARCHAR) AS sql_hashes
 FROM werk_db.werk.meetjaren AS m
+WHERE list_contains($jaren, m.jaar)
 UNION ALL BY NAME
 SELECT * FROM oud.scenario.runs WHERE NOT (regeling = $regeling AND list_contains($jaren, jaar))
 ORDER BY regeling, jaar;
