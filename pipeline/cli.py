@@ -198,8 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
     scen.add_argument("--delivery", required=True, help="map met polis/, werkgevers/, doelgroepregister/")
     scen.add_argument("--warehouse", required=True, help="het DuckDB-bestand met de officiële meting van het jaar")
     scen.add_argument("--year", required=True, type=int, help="meetjaar (met de nulmeting onder dezelfde regeling)")
-    scen.add_argument("--regeling", required=True, help="de regeling (data/reference/regeling.csv), "
-                      "bijv. wet_banenafspraak_2025")
+    from pipeline.runner import known_regimes
+
+    scen.add_argument("--regeling", required=True,
+                      help=f"de regeling uit data/reference/regeling.csv: {', '.join(known_regimes())}")
     scen.set_defaults(func=cmd_scenario)
 
     demo = verbs.add_parser("demo", help="bouw de synthetische demo-levering en meet elk jaar")

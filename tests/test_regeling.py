@@ -194,3 +194,13 @@ def test_overheidssector_realisation_against_the_published_target_and_empty_else
     assert rijk["realisatie_pct"] == pytest.approx(100 * 1000 / per_baan / 5144, rel=1e-12)
     assert (gemeenten["doelstelling"], gemeenten["realisatie_pct"]) == (None, None)  # not published
     assert rijk["regeling"] == gemeenten["regeling"] == BQA
+
+
+def test_no_regime_is_named_in_sql_or_python():
+    """METHOD R14: which rules a year gets is data; no SQL file and no module names a regime."""
+    from pipeline.paths import SQL_DIR
+
+    names = {r["regeling"] for r in _reference("regeling.csv")}
+    code = [*SQL_DIR.rglob("*.sql"), *(SQL_DIR.parent / "pipeline").rglob("*.py")]
+    assert len(code) > 50
+    assert [(str(path), n) for path in code for n in names if n in path.read_text(encoding="utf-8")] == []
