@@ -82,6 +82,35 @@ def cmd_demo(args: argparse.Namespace) -> None:
           f"(open met DuckDB: SELECT * FROM meting.tabel1 WHERE jaar = 2021).")
 
 
+def _getal(value: float | None) -> str:
+    """A number for the terminal: rounded to whole banen (presentation only), Dutch thousands."""
+    return "–" if value is None else f"{round(value):,}".replace(",", ".")
+
+
+def cmd_scenario(args: argparse.Namespace) -> None:
+    from pipeline.runner import scenario
+
+    result = scenario(Path(args.delivery), Path(args.warehouse), args.year, args.regeling, command=_command_line())
+    print(f"\nScenario {args.regeling}, meting {args.year} (en de nulmeting onder dezelfde regeling) naast de "
+          "officiële cijfers (afgerond op hele banen):")
+    print(f"{'sector':10}{'vorm':9}{'banen off.':>12}{'scenario':>12}{'verschil':>10}"
+          f"{'extra off.':>12}{'scenario':>12}{'verschil':>10}")
+    for jaar, sector, vorm, bo, bs, b, eo, es, e in result["verschil"]:
+        if jaar == args.year:
+            print(f"{sector:10}{vorm:9}" + "".join(f"{_getal(v):>{w}}" for v, w in
+                                               ((bo, 12), (bs, 12), (b, 10), (eo, 12), (es, 12), (e, 10))))
+    if result["vorige"]:
+        if result["vorige"] == result["cellen"]:
+            print(f"Identiek aan de vorige scenario-run {result['vorige_run']}: elke cel van scenario.banen "
+                  f"({len(result['cellen'])}) is exact gelijk.")
+        else:
+            afwijkend = [f"{new[0]} {new[1]}/{new[2]}: {old[4]!r} → {new[4]!r}"
+                         for old, new in zip(result["vorige"], result["cellen"]) if old != new]
+            print(f"Wijkt af van de vorige scenario-run {result['vorige_run']}: " + "; ".join(afwijkend or ["cellen"]))
+    print(f"Klaar (Dagster-run {result['run_id']}): scenario.banen en scenario.verschil in "
+          f"{Path(args.warehouse).resolve()}; meting.* is niet gewijzigd.")
+
+
 def cmd_replay(args: argparse.Namespace) -> None:
     from pipeline.audit.replay import replay
 
@@ -123,9 +152,10 @@ def cmd_runs(args: argparse.Namespace) -> None:
     if not rows:
         print("Nog geen runs in deze Dagster-instantie.")
         return
-    print(f"{'gestart (UTC)':20} {'soort':10} {'jaren':32} {'status':10} {'duur':>8}  run")
+    print(f"{'gestart (UTC)':20} {'soort':10} {'jaren':32} {'regeling':24} {'status':10} {'duur':>8}  run")
     for row in rows:
-        print(f"{row['gestart']:20} {row['soort']:10} {row['jaren']:32} {row['status']:10} {row['duur']:>8}  {row['run_id']}")
+        print(f"{row['gestart']:20} {row['soort']:10} {row['jaren']:32} {row['regeling'] or '(officieel)':24} "
+              f"{row['status']:10} {row['duur']:>8}  {row['run_id']}")
 
 
 ENVIRONMENT_HELP = """omgevingsvariabelen:
@@ -162,6 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--warehouse", required=True)
     replay.add_argument("--year", required=True, type=int)
     replay.set_defaults(func=cmd_replay)
+
+    scen = verbs.add_parser("scenario", help="meet een jaar en de nulmeting onder een andere regeling (METHOD R14), "
+                            "naast de officiële cijfers; meting.* blijft ongewijzigd")
+    scen.add_argument("--delivery", required=True, help="map met polis/, werkgevers/, doelgroepregister/")
+    scen.add_argument("--warehouse", required=True, help="het DuckDB-bestand met de officiële meting van het jaar")
+    scen.add_argument("--year", required=True, type=int, help="meetjaar (met de nulmeting onder dezelfde regeling)")
+    from pipeline.runner import known_regimes
+
+    scen.add_argument("--regeling", required=True,
+                      help=f"de regeling uit data/reference/regeling.csv: {', '.join(known_regimes())}")
+    scen.set_defaults(func=cmd_scenario)
 
     demo = verbs.add_parser("demo", help="bouw de synthetische demo-levering en meet elk jaar")
     demo.add_argument("--warehouse", default="demo/banenafspraak.duckdb")

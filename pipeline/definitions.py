@@ -34,6 +34,7 @@ from pipeline.meting.assets import ASSETS as METING_ASSETS
 from pipeline.publicatie.assets import ASSETS as PUBLICATIE_ASSETS
 from pipeline.rapport.assets import ASSETS as RAPPORT_ASSETS
 from pipeline.resources import default_resources
+from pipeline.scenario.assets import ASSETS as SCENARIO_ASSETS
 from pipeline.voortgang import voortgang
 
 # A run launched from the UI or the schedule executes in a process that loads this module: its
@@ -41,15 +42,25 @@ from pipeline.voortgang import voortgang
 run_history.install()
 
 ALL_ASSETS = [*SOURCES, *INGEST_ASSETS, *METING_ASSETS, *KWALITEIT_ASSETS, *AUDIT_ASSETS, *PUBLICATIE_ASSETS,
-              *RAPPORT_ASSETS]
+              *RAPPORT_ASSETS, *SCENARIO_ASSETS]
 
 # One run measures every year it is given: ingest the delivery once (unpartitioned), then every
 # measuring step set-based over the run's years and the nulmeting, then publish them all at once.
 jaarmeting_job = define_asset_job(
     name="jaarmeting",
-    selection=AssetSelection.all() - AssetSelection.assets(*(a.key for a in SOURCES)),
+    selection=AssetSelection.all() - AssetSelection.assets(*(a.key for a in SOURCES)) - AssetSelection.assets(*SCENARIO_ASSETS),
     executor_def=in_process_executor,
     description="Lees de levering in en meet de jaren van de run (partitie(s) + nulmeting); publiceer ze in één keer.",
+)
+
+# METHOD R14: a year and its nulmeting under another regime (the run's MeetopdrachtResource.regeling),
+# in a working database of its own, published into scenario.* only (the CLI's `scenario` verb).
+scenario_job = define_asset_job(
+    name="scenario",
+    selection=AssetSelection.assets(*INGEST_ASSETS, *METING_ASSETS, *SCENARIO_ASSETS),
+    executor_def=in_process_executor,
+    description="Meet een jaar en de nulmeting onder een andere regeling (METHOD R14) in een eigen werkdatabase; "
+                "publiceer alleen scenario.* (meting.* blijft ongewijzigd).",
 )
 
 
@@ -70,7 +81,7 @@ def build_definitions(resources: Mapping[str, ConfigurableResource]) -> Definiti
     return Definitions(
         assets=ALL_ASSETS,
         asset_checks=[*INGEST_CHECKS],
-        jobs=[jaarmeting_job],
+        jobs=[jaarmeting_job, scenario_job],
         schedules=[jaarlijkse_meting],
         resources=dict(resources),
         executor=in_process_executor,

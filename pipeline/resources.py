@@ -117,6 +117,7 @@ class WarehouseResource(ConfigurableResource):
     memory_limit: str | None = None
     threads: int | None = None
     temp_directory: str | None = None
+    werkmap: str | None = None  # another working folder (a scenario run: <path>.werk/scenario)
 
     @property
     def published_path(self) -> Path:
@@ -124,6 +125,8 @@ class WarehouseResource(ConfigurableResource):
 
     @property
     def work_dir(self) -> Path:
+        if self.werkmap:
+            return Path(self.werkmap).expanduser().resolve()
         return self.published_path.with_name(self.published_path.name + ".werk")
 
     @property
@@ -186,6 +189,7 @@ class MeetopdrachtResource(ConfigurableResource):
     jaren: list[int] = []
     voorlopige_sleutels: dict[str, float] = {}  # jaar -> explicit provisional share markt (R7)
     afsluitdatums: dict[str, str] = {}  # jaar -> cut-off date YYYY-MM-DD instead of the default (R1)
+    regeling: str | None = None  # a scenario: every year under this regime (R14); None = the official one
 
     def years(self, partition_keys: list[str], nulmeting_jaar: int) -> list[int]:
         return sorted({int(k) for k in partition_keys} | set(self.jaren) | {nulmeting_jaar})
@@ -195,6 +199,7 @@ class MeetopdrachtResource(ConfigurableResource):
         keys = {int(y): v for y, v in self.voorlopige_sleutels.items() if int(y) in years}
         cutoffs = {int(y): v for y, v in self.afsluitdatums.items() if int(y) in years}
         return {
+            "regeling": self.regeling,
             "jaren": years,
             "voorlopig_jaren": list(keys), "voorlopig_aandelen": [float(v) for v in keys.values()],
             "afsluit_jaren": list(cutoffs), "afsluit_datums": list(cutoffs.values()),

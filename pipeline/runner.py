@@ -182,7 +182,6 @@ def measure(
     except KeyMismatch as exc:
         raise MeasurementError(str(exc)) from None
 
-    from pipeline.definitions import build_definitions
     from pipeline.kwaliteit.worker import GxWorkerResource
     from pipeline.resources import (
         DeliveryResource,
@@ -191,7 +190,7 @@ def measure(
         WarehouseResource,
     )
 
-    defs = build_definitions({
+    resources = {
         "delivery": DeliveryResource(path=str(delivery)),
         "warehouse": WarehouseResource(path=str(warehouse)),
         "pseudonym_key": PseudonymKeyResource(key=key),
@@ -201,13 +200,6 @@ def measure(
             afsluitdatums={str(y): v for y, v in cutoff_dates.items()},
         ),
         "gx": GxWorkerResource(),
-    })
-    job = defs.resolve_job_def("jaarmeting")
-    run_config = {
-        "loggers": {
-            "console": {"config": {"log_level": os.environ.get("BANENAFSPRAAK_LOG_LEVEL", "CRITICAL")}},
-            "voortgang": {"config": {"uit": not progress}},
-        },
     }
     tags = {
         "banenafspraak/soort": kind,
@@ -216,22 +208,166 @@ def measure(
     }
     if command:
         tags["banenafspraak/opdracht"] = command[:1000]
+    run_id = _execute("jaarmeting", resources, tags, warehouse, ordered, progress,
+                      f"De meting van {', '.join(map(str, ordered))}", log,
+                      f"inlezen, meten en publiceren van {', '.join(map(str, ordered))} ...")
+    return [run_id]
+
+
+def _execute(job_name: str, resources: Mapping, tags: Mapping[str, str], warehouse: Path, ordered: Sequence[int],
+             progress: bool, what: str, log: Callable[[str], None], announce: str, observe: bool = True) -> str:
+    """One in-process run of `job_name` in the warehouse's persistent Dagster instance, under the
+    writer lock; returns its run id or raises MeasurementError with the reason in one paragraph."""
+    from pipeline.definitions import build_definitions
+
+    job = build_definitions(resources).resolve_job_def(job_name)
+    run_config = {
+        "loggers": {
+            "console": {"config": {"log_level": os.environ.get("BANENAFSPRAAK_LOG_LEVEL", "CRITICAL")}},
+            "voortgang": {"config": {"uit": not progress}},
+        },
+    }
     with writer_lock(warehouse), open_instance(warehouse) as instance:
-        log(f"inlezen, meten en publiceren van {', '.join(map(str, ordered))} ...")
+        log(announce)
         result = job.execute_in_process(
             run_config=run_config,
             instance=instance,
             partition_key=str(ordered[-1]),
             raise_on_error=False,
-            tags=tags,
+            tags=dict(tags),
         )
         if not result.success:
             raise MeasurementError(
-                f"De meting van {', '.join(map(str, ordered))} is mislukt (Dagster-run {result.run_id}); het "
+                f"{what} is mislukt (Dagster-run {result.run_id}); het "
                 f"gepubliceerde bestand {warehouse} is niet gewijzigd. Oorzaak: {_failure_message(result)}"
             )
-        observe_sources(instance, warehouse)
-    return [result.run_id]
+        if observe:
+            observe_sources(instance, warehouse)
+    return result.run_id
+
+
+def known_regimes() -> list[str]:
+    """The regimes of the reference data (data/reference/regeling.csv), sorted."""
+    import csv
+
+    from pipeline.paths import REFERENCE_DIR
+
+    with (REFERENCE_DIR / "regeling.csv").open(encoding="utf-8", newline="") as handle:
+        return sorted(row["regeling"] for row in csv.DictReader(handle))
+
+
+SCENARIO_CELLS = ("SELECT jaar, sector, vorm, uren, banen, banen_nulmeting, extra_banen, voorlopig, regeling "
+                  "FROM scenario.banen WHERE regeling = ? AND list_contains(?, jaar) ORDER BY jaar, sector, vorm")
+
+
+def scenario(
+    delivery: Path,
+    warehouse: Path,
+    year: int,
+    regeling: str,
+    log: Callable[[str], None] = print,
+    key: str | None = None,
+    command: str | None = None,
+    progress: bool = True,
+) -> dict:
+    """Measure `year` and its nulmeting from `delivery` under regime `regeling` (METHOD R14) in one
+    Dagster run of the `scenario` job, into scenario.* of the published `warehouse`; meting.* is
+    never changed. The year is measured like its official measurement (the provisional key and
+    cut-off date recorded in the file); only the regime differs.
+
+    Returns run_id, jaren, the previous scenario cells of (regeling, jaren) where the file had them
+    (`vorige`, `vorige_run`) and the new ones (`cellen`), so a repeated scenario can be compared."""
+    import duckdb
+
+    delivery = delivery.expanduser().resolve()
+    warehouse = warehouse.expanduser().resolve()
+    known = known_regimes()
+    if regeling not in known:
+        raise MeasurementError(
+            f"Regeling '{regeling}' bestaat niet: de referentiegegevens (data/reference/regeling.csv) kennen "
+            f"{' en '.join(known)}. Kies een van deze met --regeling; een scenario meet een jaar en de nulmeting "
+            "onder die regeling, naast de officiële cijfers."
+        )
+    key = key or os.environ.get(KEY_ENV)
+    if not delivery.is_dir():
+        raise MeasurementError(f"Levering {delivery} bestaat niet of is geen map.")
+    if not key:
+        raise MeasurementError(
+            f"De sleutel voor het pseudonimiseren van BSN's ontbreekt: zet de omgevingsvariabele {KEY_ENV}."
+        )
+    ordered = check_options([year], {}, {})
+    if not warehouse.exists():
+        raise MeasurementError(
+            f"Warehouse {warehouse} bestaat niet. Een scenario wordt per cel vergeleken met de officiële cijfers "
+            f"van het bestand: meet {year} eerst met banenafspraak run --year {year}."
+        )
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        measured = {j for (j,) in con.execute("SELECT DISTINCT jaar FROM meting.banen").fetchall()}
+        keys = dict(con.execute("SELECT jaar, aandeel_markt FROM meting.verdeelsleutel "
+                                "WHERE list_contains(?, jaar) AND voorlopig", [ordered]).fetchall())
+        cutoffs = dict(con.execute("SELECT jaar, waarde FROM audit.referentiewaarden WHERE list_contains(?, jaar) "
+                                   "AND naam = 'afsluitdatum_toegepast'", [ordered]).fetchall())
+        try:
+            previous = con.execute(SCENARIO_CELLS, [regeling, ordered]).fetchall()
+            previous_run = con.execute("SELECT max(dagster_run_id) FROM scenario.runs WHERE regeling = ? AND jaar = ?",
+                                       [regeling, year]).fetchone()[0]
+        except duckdb.CatalogException:  # a file published before the regimes existed
+            previous, previous_run = [], None
+    finally:
+        con.close()
+    if not set(ordered) <= measured:
+        raise MeasurementError(
+            f"Jaar {year} (met de nulmeting) is niet officieel gemeten in {warehouse}; een scenario wordt per cel vergeleken met de "
+            f"officiële cijfers. Meet {year} eerst met banenafspraak run --year {year}."
+        )
+    check_writable(warehouse)
+    from pipeline.resources import KeyMismatch, guard_key, key_fingerprint
+
+    try:
+        guard_key(warehouse, key_fingerprint(key))
+    except KeyMismatch as exc:
+        raise MeasurementError(str(exc)) from None
+
+    from pipeline.kwaliteit.worker import GxWorkerResource
+    from pipeline.resources import DeliveryResource, MeetopdrachtResource, PseudonymKeyResource, WarehouseResource
+
+    work = warehouse.with_name(warehouse.name + ".werk") / "scenario"
+    resources = {
+        "delivery": DeliveryResource(path=str(delivery)),
+        "warehouse": WarehouseResource(path=str(warehouse), werkmap=str(work)),
+        "pseudonym_key": PseudonymKeyResource(key=key),
+        "opdracht": MeetopdrachtResource(
+            jaren=ordered,
+            regeling=regeling,
+            voorlopige_sleutels={str(y): v for y, v in keys.items()},
+            afsluitdatums={str(y): v for y, v in cutoffs.items()},
+        ),
+        "gx": GxWorkerResource(),
+    }
+    tags = {
+        "banenafspraak/soort": "scenario",
+        "banenafspraak/regeling": regeling,
+        "banenafspraak/jaren": ",".join(map(str, ordered)),
+        "banenafspraak/levering": str(delivery),
+    }
+    if command:
+        tags["banenafspraak/opdracht"] = command[:1000]
+    run_id = _execute("scenario", resources, tags, warehouse, ordered, progress,
+                      f"Het scenario {regeling} van {', '.join(map(str, ordered))}", log,
+                      f"scenario {regeling}: inlezen en meten van {', '.join(map(str, ordered))} "
+                      "(meting.* blijft ongewijzigd) ...", observe=False)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cells = con.execute(SCENARIO_CELLS, [regeling, ordered]).fetchall()
+        verschil = con.execute(
+            "SELECT jaar, sector, vorm, banen_officieel, banen_scenario, banen, extra_banen_officieel, "
+            "extra_banen_scenario, extra_banen FROM scenario.verschil WHERE regeling = ? AND list_contains(?, jaar) "
+            "ORDER BY jaar, sector, vorm", [regeling, ordered]).fetchall()
+    finally:
+        con.close()
+    return {"run_id": run_id, "jaren": ordered, "cellen": cells, "vorige": previous, "vorige_run": previous_run,
+            "verschil": verschil}
 
 
 def observe_sources(instance, warehouse: Path) -> None:
@@ -284,6 +420,7 @@ def list_runs(warehouse: Path | None, limit: int = 25) -> list[dict[str, str]]:
                 if started else "",
                 "soort": run.tags.get("banenafspraak/soort", "ui/schema"),
                 "jaren": run.tags.get("banenafspraak/jaren", run.tags.get("dagster/partition", "")),
+                "regeling": run.tags.get("banenafspraak/regeling", ""),
                 "status": run.status.value.lower(),
                 "duur": f"{duration:.1f} s" if duration is not None else "",
             })

@@ -54,10 +54,12 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Mapping[st
 
 
 def set_years(con: duckdb.DuckDBPyConnection, jaren: list[int], afsluitdatum: str | None = None,
-              voorlopig_aandeel_markt: float | None = None) -> dict[int, dict[str, Any]]:
-    """Write werk.meetjaren as a run of `jaren` would (options apply to every year); returns its rows."""
+              voorlopig_aandeel_markt: float | None = None, regeling: str | None = None) -> dict[int, dict[str, Any]]:
+    """Write werk.meetjaren as a run of `jaren` would (options apply to every year; regeling: a
+    scenario's regime, METHOD R14); returns its rows."""
     opdracht = MeetopdrachtResource(
         jaren=jaren,
+        regeling=regeling,
         voorlopige_sleutels={str(j): voorlopig_aandeel_markt for j in jaren} if voorlopig_aandeel_markt is not None else {},
         afsluitdatums={str(j): afsluitdatum for j in jaren} if afsluitdatum else {},
     )

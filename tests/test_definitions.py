@@ -29,9 +29,15 @@ def test_definitions_load_with_job_schedule_and_checks():
         "meting/banen_overheidssector", "meting/banen_regio",
         "kwaliteit/great_expectations",
         "audit/runs", "audit/invoerbestanden", "audit/referentiewaarden", "audit/grootboek", "audit/bijdragen",
-        "publicatie/warehouse", "publicatie/rapport",
+        "publicatie/warehouse", "publicatie/rapport", "scenario/warehouse",
     }
     assert defs.resolve_job_def("jaarmeting") is not None
+    # METHOD R14: the scenario job measures and publishes into scenario.* only; jaarmeting never does
+    scenario = {k.to_user_string() for k in defs.resolve_job_def("scenario").asset_layer.selected_asset_keys}
+    assert "scenario/warehouse" in scenario and "meting/banen" in scenario and "ingest/polis" in scenario
+    assert not scenario & {"publicatie/warehouse", "publicatie/rapport", "audit/runs", "kwaliteit/great_expectations"}
+    jaarmeting = {k.to_user_string() for k in defs.resolve_job_def("jaarmeting").asset_layer.selected_asset_keys}
+    assert "scenario/warehouse" not in jaarmeting and "publicatie/warehouse" in jaarmeting
     schedule = defs.resolve_schedule_def("jaarlijkse_meting")
     assert schedule.cron_schedule == "0 6 2 5 *"
     checks = {k.name for k in graph.asset_check_keys}

@@ -158,3 +158,49 @@ def test_breakdowns_add_up_to_the_published_cells(demo):
            WHERE b.sector = 'overheid' AND b.vorm = 'formeel' AND abs(b.banen - o.banen) > 1e-6""").fetchall()
     assert bad == []
     assert con.execute("SELECT count(DISTINCT jaar) FROM meting.banen_regio").fetchone()[0] == len(DEMO_YEARS)
+
+
+def test_scenario_2023_under_the_new_law_differs_per_cell_as_the_bookkeeping_says(demo, tmp_path):
+    """METHOD R14: `banenafspraak scenario --year 2023 --regeling wet_banenafspraak_2025` on the demo
+    (a copy of its warehouse): every cell of scenario.verschil equals the difference between the
+    generator's own scenario bookkeeping (numpy, voorziening counting) and its official one, and
+    meting.* stays identical."""
+    import shutil
+
+    from tests.test_scenario import _snapshot
+
+    book, _, root, _ = demo
+    regeling, year = "wet_banenafspraak_2025", 2023
+    warehouse = tmp_path / "banenafspraak.duckdb"
+    shutil.copyfile(root / "banenafspraak.duckdb", warehouse)
+    before = _snapshot(warehouse, ("meting",))
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "scenario", "--delivery", str(root / "demo_levering"),
+         "--warehouse", str(warehouse), "--year", str(year), "--regeling", regeling],
+        capture_output=True, text=True, env={**os.environ, "BANENAFSPRAAK_PSEUDONIEM_SLEUTEL": DEMO_KEY}, timeout=1200)
+    assert result.returncode == 0, result.stderr
+    assert _snapshot(warehouse, ("meting",)) == before
+    print(result.stdout)  # the table the README quotes
+
+    upb = book.uren_per_baan_venster
+
+    def cells(uren: dict, share: float) -> dict:
+        return {("markt", "formeel"): uren["formeel_markt"] / upb, ("overheid", "formeel"): uren["formeel_overheid"] / upb,
+                ("markt", "inleen"): uren["inleen"] * share / upb, ("overheid", "inleen"): uren["inleen"] * (1 - share) / upb}
+
+    scen = book.scenario[regeling]["uren"]
+    official = {y: cells(book.uren[y], book.aandeel_markt[y]) for y in (2012, year)}
+    scenario = {y: cells(scen[y], book.aandeel_markt[y]) for y in (2012, year)}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        got = {(j, s, v): (b, e) for j, s, v, b, e in con.execute(
+            "SELECT jaar, sector, vorm, banen, extra_banen FROM scenario.verschil WHERE regeling = ?",
+            [regeling]).fetchall()}
+    finally:
+        con.close()
+    assert set(got) == {(y, s, v) for y in (2012, year) for s in ("markt", "overheid") for v in ("formeel", "inleen")}
+    for (y, s, v), (banen, extra) in got.items():
+        assert banen == pytest.approx(scenario[y][(s, v)] - official[y][(s, v)], abs=1e-6), (y, s, v)
+        expected_extra = (scenario[y][(s, v)] - scenario[2012][(s, v)]) - (official[y][(s, v)] - official[2012][(s, v)])
+        assert extra == pytest.approx(expected_extra, abs=1e-6), (y, s, v)
+    assert sum(b for (y, _, _), (b, _) in got.items() if y == year) > 1  # visibly more banen under the new law

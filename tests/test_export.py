@@ -85,7 +85,7 @@ def test_datapackage_is_valid_frictionless_with_types_row_counts_and_description
     types = {f["name"]: f["type"] for r in package["resources"] if r["name"] == "meting.banen"
              for f in r["schema"]["fields"]}
     assert types == {"jaar": "integer", "sector": "string", "vorm": "string", "uren": "number", "banen": "number",
-                     "banen_nulmeting": "number", "extra_banen": "number", "voorlopig": "boolean"}
+                     "banen_nulmeting": "number", "extra_banen": "number", "voorlopig": "boolean", "regeling": "string"}
 
 
 def test_every_csv_and_parquet_reads_back_equal_to_its_table(exported):

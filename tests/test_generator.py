@@ -145,12 +145,15 @@ def _validate(delivery: Path):
     return polis, reg, wg
 
 
-def _recompute(polis: pl.DataFrame, reg: pl.DataFrame, wg: pl.DataFrame, years) -> dict:
+def _recompute(polis: pl.DataFrame, reg: pl.DataFrame, wg: pl.DataFrame, years, regeling: str | None = None) -> dict:
     """A second implementation of METHOD R1-R6 and R10, straight from the files."""
     params = {r["naam"]: r["waarde"] for r in _ref("parameters.csv")}
     cut_md = params["afsluitdatum_maand_dag"]
     drempel = float(params["sectorfonds_drempel"])
-    telt = [r["grondslag"] for r in _ref("grondslag.csv") if r["telt_mee"] == "J"]
+    official = [r["regeling"] for r in _ref("regeling.csv") if r["eerste_meetjaar_bevestigd"] == "J"]
+    assert len(official) == 1  # METHOD R14: one regime official for every year (the new law unconfirmed)
+    regime = regeling or official[0]  # a scenario: every year under `regeling`
+    telt = [r["grondslag"] for r in _ref("regeling_grondslag.csv") if r["regeling"] == regime and r["telt_mee"] == "J"]
     key = ["loonheffingennummer", "ikv_id", "tb"]
     p = polis.filter(pl.col("fout").is_null()).with_columns(jaar=pl.col("tb").dt.year())
     p = p.filter(pl.col("aanl") <= pl.concat_str((pl.col("jaar") + 1).cast(pl.String), pl.lit("-" + cut_md)).str.to_date())
@@ -314,6 +317,24 @@ def test_files_recomputed_independently_match_bookkeeping(delivery):
             assert got["uren"][y][c] == pytest.approx(book.uren[y][c], rel=1e-9, abs=1e-6), (y, c)
         assert got["werkzame_personen"][y] == book.werkzame_personen[y], y
         assert got["doelgroep_omvang"][y] == book.doelgroep_omvang[y], y
+
+
+def test_scenario_bookkeeping_recomputed_independently_from_the_files(delivery):
+    """METHOD R14: the generator's oracle under wet_banenafspraak_2025 (voorziening counts) equals a
+    second implementation straight from the files, and differs visibly from the official figures."""
+    out, book, _ = delivery
+    assert set(book.scenario) == {"wet_banenafspraak_2025"}
+    polis, reg, wg = _validate(out)
+    got = _recompute(polis, reg, wg, book.years, regeling="wet_banenafspraak_2025")
+    figures = book.scenario["wet_banenafspraak_2025"]
+    for y in book.years:
+        for c in CELLS:
+            assert got["uren"][y][c] == pytest.approx(figures["uren"][y][c], rel=1e-9, abs=1e-6), (y, c)
+        assert got["werkzame_personen"][y] == figures["werkzame_personen"][y], y
+        assert got["doelgroep_omvang"][y] == figures["doelgroep_omvang"][y], y
+    later = [y for y in book.years if y >= 2016]
+    assert all(figures["doelgroep_omvang"][y] > book.doelgroep_omvang[y] for y in later)
+    assert all(sum(figures["uren"][y].values()) > sum(book.uren[y].values()) for y in later)
 
 
 def test_bookkeeping_hits_calibration_and_carries_the_keys(delivery):

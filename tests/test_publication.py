@@ -111,3 +111,66 @@ def test_a_failing_publication_leaves_the_file_exactly_as_it_was(published, tmp_
         publish_run(published["work"], target, YEARS, apply_comments=fail)
     assert _digest(target) == before
     assert not list(tmp_path.glob(".w.duckdb.*.tmp"))
+
+
+# METHOD R14: a scenario's publication is as atomic as an official one (the same mechanism).
+SCENARIO_RUN = {"dagster_run_id": "scenario-run", "gestart": None, "levering": "/levering", "git_commit": "abc",
+                "sql_hashes": "{}"}
+SCENARIO_KILLER = """
+import os, signal, sys
+from pathlib import Path
+from pipeline.publicatie.publish import publish_scenario
+SCENARIO_RUN = {"dagster_run_id": "scenario-run", "gestart": None, "levering": "/levering", "git_commit": "abc",
+                "sql_hashes": "{}"}
+work, target, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+def at_point(name):
+    if name == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+publish_scenario(work, target, [2012, 2021], "wet_banenafspraak_2025", SCENARIO_RUN, at_point=at_point)
+"""
+
+
+def _scenario_state(path: Path) -> dict:
+    """Every table publication writes, with scenario.runs less its publication time."""
+    state = _state(path)
+    state["scenario.runs"] = [row[:4] + row[5:] for row in state["scenario.runs"]]
+    return state
+
+
+@pytest.fixture(scope="module")
+def scenario_work(published, tmp_path_factory) -> Path:
+    """The working database of a scenario run: its meting.banen measured under the new law."""
+    work = tmp_path_factory.mktemp("scenario") / "werkruimte.duckdb"
+    shutil.copyfile(published["work"], work)
+    con = duckdb.connect(str(work))
+    con.execute("UPDATE meting.banen SET regeling = 'wet_banenafspraak_2025', banen = banen + 2")
+    con.close()
+    return work
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_a_kill_at_any_point_of_a_scenario_publication_leaves_the_old_file_or_the_new_one(
+        published, scenario_work, tmp_path, point):
+    from pipeline.publicatie.publish import publish_scenario
+
+    target = tmp_path / "w.duckdb"
+    shutil.copyfile(published["old"], target)
+    before, old_state = _digest(target), _state(target)
+    expected = tmp_path / "verwacht.duckdb"
+    shutil.copyfile(published["old"], expected)
+    publish_scenario(scenario_work, expected, YEARS, "wet_banenafspraak_2025", SCENARIO_RUN)
+    new_state = _scenario_state(expected)
+    assert {k: v for k, v in new_state.items() if not k.startswith("scenario.")} == \
+        {k: v for k, v in old_state.items() if not k.startswith("scenario.")}  # official tables untouched
+    assert {(r[0], r[-1]) for r in new_state["scenario.banen"]} == {(y, "wet_banenafspraak_2025") for y in YEARS}
+    assert [r[:3] for r in new_state["scenario.runs"]] == [("wet_banenafspraak_2025", y, "scenario-run") for y in YEARS]
+    process = subprocess.run([sys.executable, "-c", SCENARIO_KILLER, str(scenario_work), str(target), point],
+                             capture_output=True, text=True, timeout=300)
+    assert process.returncode == -9, process.stderr
+    if _digest(target) == before:
+        outcome = "oud"
+    else:
+        assert _scenario_state(target) == new_state
+        outcome = "nieuw"
+    assert outcome == ("nieuw" if point == "vervangen" else "oud")
+    assert not list(tmp_path.glob(".w.duckdb.*.tmp")) or point != "vervangen"

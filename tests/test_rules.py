@@ -31,6 +31,7 @@ STEP_R10 = "meting/R10_personen.sql"
 LHN_A = "100000001L01"
 LHN_B = "100000002L01"
 BRON = "polis/hand.csv"
+R15 = "wet_bqa_2015"  # the regime of every year by default (data/reference/regeling.csv, METHOD R14)
 
 
 # --------------------------------------------------------------------------------------------
@@ -580,23 +581,23 @@ def test_r9_extra_banen_and_realisatie(werkdb):
     banen = rows(werkdb, "SELECT * FROM meting.banen ORDER BY sector, vorm")
     assert banen == [
         dict(jaar=2021, sector="markt", vorm="formeel", uren=8000050.0, banen=80000.5, banen_nulmeting=30000.25,
-             extra_banen=50000.25, voorlopig=False),
+             extra_banen=50000.25, voorlopig=False, regeling=R15),
         dict(jaar=2021, sector="markt", vorm="inleen", uren=2200000.0, banen=22000.0, banen_nulmeting=20000.75,
-             extra_banen=1999.25, voorlopig=False),
+             extra_banen=1999.25, voorlopig=False, regeling=R15),
         dict(jaar=2021, sector="overheid", vorm="formeel", uren=1200075.0, banen=12000.75, banen_nulmeting=5000.5,
-             extra_banen=7000.25, voorlopig=False),
+             extra_banen=7000.25, voorlopig=False, regeling=R15),
         dict(jaar=2021, sector="overheid", vorm="inleen", uren=1000025.0, banen=10000.25, banen_nulmeting=6000.0,
-             extra_banen=4000.25, voorlopig=False),
+             extra_banen=4000.25, voorlopig=False, regeling=R15),
     ]
     # markt: 50000.25 + 1999.25 = 51999.5 against 60000; overheid: 7000.25 + 4000.25 = 11000.5 against 20000
     realisatie = rows(werkdb, "SELECT * FROM meting.realisatie ORDER BY sector")
     assert realisatie == [
         dict(jaar=2021, sector="markt", extra_banen=51999.5, doelstelling=60000.0, verschil=-8000.5,
-             realisatie_pct=100 * 51999.5 / 60000, voorlopig=False),
+             realisatie_pct=100 * 51999.5 / 60000, voorlopig=False, regeling=R15),
         dict(jaar=2021, sector="overheid", extra_banen=11000.5, doelstelling=20000.0, verschil=-8999.5,
-             realisatie_pct=55.0025, voorlopig=False),
+             realisatie_pct=55.0025, voorlopig=False, regeling=R15),
         dict(jaar=2021, sector="totaal", extra_banen=63000.0, doelstelling=80000.0, verschil=-17000.0,
-             realisatie_pct=78.75, voorlopig=False),
+             realisatie_pct=78.75, voorlopig=False, regeling=R15),
     ]
     assert realisatie[0]["realisatie_pct"] == pytest.approx(86.66583333, abs=1e-8)
     assert rows(werkdb, "SELECT * FROM meting.verdeelsleutel") == [
@@ -676,7 +677,7 @@ def test_r10_werkzame_personen_and_doelgroep_omvang(werkdb):
         run_step(werkdb, step, 2021)
 
     assert rows(werkdb, "SELECT * FROM meting.personen") == [
-        dict(jaar=2021, werkzame_personen=3, doelgroep_omvang=5, voorlopig=False)  # p1 p5 p7; q1 q6 q7 q10 q11
+        dict(jaar=2021, werkzame_personen=3, doelgroep_omvang=5, voorlopig=False, regeling=R15)  # p1 p5 p7; q1 q6 q7 q10 q11
     ]
 
 
@@ -686,7 +687,7 @@ def test_r10_provisional_year_is_marked(werkdb):
                                                 voorlopig=True, bron="voorlopig")])
     run_step(werkdb, STEP_R10, 2013)
     assert rows(werkdb, "SELECT * FROM meting.personen") == [
-        dict(jaar=2013, werkzame_personen=1, doelgroep_omvang=0, voorlopig=True)
+        dict(jaar=2013, werkzame_personen=1, doelgroep_omvang=0, voorlopig=True, regeling=R15)
     ]
 
 

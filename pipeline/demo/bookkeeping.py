@@ -11,7 +11,7 @@ next to the delivery folder (`bookkeeping_path`).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -20,7 +20,7 @@ import numpy as np
 from pipeline.demo.arrays import distinct, lexsort_int
 from pipeline.demo.dates import day, december_hours, year_of
 from pipeline.demo.employers import Employers, cells, effective
-from pipeline.demo.people import People, counting_mask, member_in_period
+from pipeline.demo.people import People, _pad_counting, counting_mask, member_in_period
 from pipeline.demo.reference import CELLS, EXCL, FM, FO, INL, Reference
 
 __all__ = ["Bookkeeping", "bookkeeping_path", "oracle"]
@@ -49,15 +49,23 @@ class Bookkeeping:
     bad_rows: list[dict] = field(default_factory=list)
     rows: dict[str, dict[str, int]] = field(default_factory=dict)  # extract -> file -> rows written
     kalibratie_factor: dict[int, dict[str, float]] = field(default_factory=dict)  # diagnostics
+    # R14: per regime that is not the official one of every year, the same figures with every year
+    # under that regime: {regeling: {"uren": {jaar: {cel: uren}}, "werkzame_personen": ..., "doelgroep_omvang": ...}}
+    scenario: dict[str, dict[str, dict]] = field(default_factory=dict)
 
     def banen(self, year: int) -> dict[str, float]:
         return {cell: hours / self.uren_per_baan_venster for cell, hours in self.uren[year].items()}
+
+    def scenario_banen(self, regeling: str, year: int) -> dict[str, float]:
+        return {cell: hours / self.uren_per_baan_venster for cell, hours in self.scenario[regeling]["uren"][year].items()}
 
     def to_dict(self) -> dict:
         d = asdict(self)
         for name in ("uren", "doel_uren", "werkzame_personen", "doelgroep_omvang", "aandeel_markt",
                      "sleutel", "kalibratie_factor"):
             d[name] = {str(k): v for k, v in d[name].items()}
+        d["scenario"] = {r: {n: {str(k): v for k, v in per.items()} for n, per in figures.items()}
+                         for r, figures in self.scenario.items()}
         return d
 
     def write(self, path: Path) -> None:
@@ -69,6 +77,8 @@ class Bookkeeping:
         for name in ("uren", "doel_uren", "werkzame_personen", "doelgroep_omvang", "aandeel_markt",
                      "sleutel", "kalibratie_factor"):
             d[name] = {int(k): v for k, v in d.get(name, {}).items()}
+        d["scenario"] = {r: {n: {int(k): v for k, v in per.items()} for n, per in figures.items()}
+                         for r, figures in d.get("scenario", {}).items()}
         return cls(**d)
 
     @classmethod
@@ -76,9 +86,27 @@ class Bookkeeping:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def oracle(rows: dict, people: People, emp: Employers, ref: Reference, years: Sequence[int]) -> dict:
+def oracle(rows: dict, people: People, emp: Employers, ref: Reference, years: Sequence[int],
+           regeling: str | None = None) -> dict:
     """METHOD R1-R6 and R10 on every written polis row (`rows`, bad rows excluded) and the register:
-    per year the December hours per cell, the working persons and the doelgroep size."""
+    per year the December hours per cell, the working persons and the doelgroep size. R14: each year
+    under its official regime, or under `regeling` (a scenario) when given."""
+    counting: dict[str, tuple[People, np.ndarray]] = {}
+
+    def under(name: str) -> tuple[People, np.ndarray]:
+        """The persons with their counting registrations (R4) and the counting-registration mask
+        under regime `name` (the generator's own arrays when it is the generator's regime)."""
+        if name not in counting:
+            telt = ref.telt_per_regeling[name]
+            ref_r = ref if telt == ref.telt_mee else replace(ref, telt_mee=telt)
+            p = people
+            if ref_r is not ref:
+                ing, end, n = _pad_counting(people.reg_person, people.reg_grondslag, people.reg_ingang,
+                                            people.reg_einde, people.n, ref_r)
+                p = replace(people, cnt_ing=ing, cnt_end=end, cnt_n=n)
+            counting[name] = (p, counting_mask(people.reg_grondslag, people.reg_ingang, people.reg_einde, ref_r))
+        return counting[name]
+
     job, person, emp_i, caa = rows["job"], rows["person"], rows["emp"], rows["caa"]
     tb, te, uren, aanl, vol = rows["tb"], rows["te"], rows["uren"], rows["aanl"], rows["vol"]
     year = year_of(tb)
@@ -94,7 +122,6 @@ def oracle(rows: dict, people: People, emp: Employers, ref: Reference, years: Se
     assert not tie.any(), "two final versions with the same aanleverdatum and volgnummer"
     final = idx[last]
     result = {"uren": {}, "werkzame_personen": {}, "doelgroep_omvang": {}}
-    reg_ok = counting_mask(people.reg_grondslag, people.reg_ingang, people.reg_einde, ref)
     # the final versions per year, in their order (a stable sort by year instead of a pass per year)
     final_year = year[final]
     by_year = np.argsort(final_year, kind="stable")
@@ -103,7 +130,8 @@ def oracle(rows: dict, people: People, emp: Employers, ref: Reference, years: Se
         f = final[by_year[lo:hi]]
         h = december_hours(tb[f], te[f], uren[f] / 100.0, y)  # R2/R3
         f, h = f[h != 0], h[h != 0]
-        member = member_in_period(people, person[f], tb[f], te[f])  # R4
+        people_y, reg_ok = under(regeling or ref.officiele_regeling(int(y)))  # R14: the regime of the year
+        member = member_in_period(people_y, person[f], tb[f], te[f])  # R4
         eff, _ = effective(emp, y)  # R6 version (also used for R5)
         ver = eff[emp_i[f]]
         assert (ver >= 0).all(), f"payroll record of {y} at an employer without a version for {y}"

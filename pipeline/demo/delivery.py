@@ -129,6 +129,9 @@ def generate_delivery(
 
         # the oracle (R1-R6, R10) on everything written except the bad rows
         truth = oracle(rows, people, emp, ref, years)
+        # R14: the same under every regime that is not official for every year (a scenario's oracle)
+        scenarios = {name: oracle(rows, people, emp, ref, years, regeling=name) for name in ref.telt_per_regeling
+                     if any(ref.officiele_regeling(y) != name for y in years)}
         for y in years:
             for c in CELLS:
                 diff = truth["uren"][y][c] - targets[y][c]
@@ -152,6 +155,7 @@ def generate_delivery(
         bad_rows=bad_list,
         rows=row_counts,
         kalibratie_factor={y: yr[y].factor for y in years},
+        scenario=scenarios,
     )
     book.write(bookkeeping_path(out_dir))
     return book

@@ -50,10 +50,16 @@ class Reference:
     afsluit_maand: int
     afsluit_dag: int
     caa_rules: tuple[CaaRule, ...]
-    telt_mee: dict[str, bool]
+    telt_mee: dict[str, bool]  # R4 under the regime official from the nulmeting on (the generator's notion)
     overheidssectoren: tuple[str, ...]
     kalibratie: dict[int, dict]
     werkzame_personen: dict[int, int] = field(default_factory=dict)  # published R10 counts (national)
+    telt_per_regeling: dict[str, dict[str, bool]] = field(default_factory=dict)  # R14: per regime, R4
+    regeling_vanaf: tuple[tuple[int, str], ...] = ()  # R14: (confirmed first year, regime), sorted
+
+    def officiele_regeling(self, year: int) -> str:
+        """R14: the regime official for `year`: the latest confirmed first year on or before it."""
+        return [name for first, name in self.regeling_vanaf if first <= year][-1]
 
     def cutoff(self, year: int) -> int:
         return day(year + 1, self.afsluit_maand, self.afsluit_dag)
@@ -75,7 +81,12 @@ def load_reference() -> Reference:
             sw=(r["sw_bedrijf"] == "J") if r["sw_bedrijf"] else None,
             cell_vorm=r["vorm"],
         ))
-    telt = {r["grondslag"]: r["telt_mee"] == "J" for r in _read_csv(REFERENCE_DIR / "grondslag.csv")}
+    per_regeling: dict[str, dict[str, bool]] = {}
+    for r in _read_csv(REFERENCE_DIR / "regeling_grondslag.csv"):
+        per_regeling.setdefault(r["regeling"], {})[r["grondslag"]] = r["telt_mee"] == "J"
+    vanaf = tuple(sorted((int(r["eerste_meetjaar"]), r["regeling"]) for r in _read_csv(REFERENCE_DIR / "regeling.csv")
+                         if r["eerste_meetjaar_bevestigd"] == "J" and r["eerste_meetjaar"]))
+    telt = per_regeling[vanaf[0][1]]
     osec = tuple(r["overheidssector"] for r in _read_csv(REFERENCE_DIR / "overheidssector.csv"))
     kal = {}
     for r in _read_csv(KALIBRATIE_CSV):
@@ -96,6 +107,8 @@ def load_reference() -> Reference:
         overheidssectoren=osec,
         kalibratie=kal,
         werkzame_personen=_published_persons(),
+        telt_per_regeling=per_regeling,
+        regeling_vanaf=vanaf,
     )
 
 

@@ -95,6 +95,9 @@ def run_steps(
 ) -> Iterator[MaterializeResult]:
     """Run the selected steps in order, each in its own transaction, and report every year."""
     selected = context.selected_asset_keys
+    # METHOD R14: the regime(s) the run measured under, on every materialization (a scenario's too)
+    regimes = con.execute("SELECT string_agg(DISTINCT regeling || CASE WHEN scenario THEN ' (scenario)' ELSE '' END, ', ') "
+                          "FROM werk.meetjaren").fetchone()[0]
     for step in found:
         key = step_key(step)
         if key not in selected:
@@ -106,7 +109,7 @@ def run_steps(
         counts = dict(con.execute(
             f"SELECT jaar, count(*) FROM {step.table} WHERE jaar IN (SELECT jaar FROM werk.meetjaren) GROUP BY jaar"
         ).fetchall())
-        metadata = {"sql": f"sql/{step.sql}", "rijen_per_jaar": MetadataValue.json(
+        metadata = {"sql": f"sql/{step.sql}", "regeling": regimes or "", "rijen_per_jaar": MetadataValue.json(
             {str(y): counts.get(y, 0) for y in years})}
         if step.table == "meting.banen":  # the Table 1 preview of the run's latest year
             metadata["tabel1"] = MetadataValue.md(tabel1_markdown(con, max(years)))

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -22,13 +23,15 @@ from pipeline.sqlfiles import run_sql, sql_text
 # Written so that every DuckDB client from 1.0 on can open the file (checked with the 1.x CLI).
 STORAGE_VERSION = "v1.0.0"
 PUBLICATION_SQL = ("publicatie/publiceren.sql", "publicatie/tabel1.sql", "publicatie/views.sql")
+SCENARIO_SQL = ("publicatie/scenario.sql", "publicatie/tabel1.sql", "publicatie/views.sql")
 # The points of a publication a test can interrupt (tests/test_publication.py).
 POINTS = ("staging_geschreven", "staging_gesynchroniseerd", "vervangen")
 
 
 def old_tables() -> list[tuple[str, str]]:
-    """The (schema, table) pairs publiceren.sql reads from the old file."""
-    return sorted(set(re.findall(r"\boud\.(\w+)\.(\w+)", sql_text("publicatie/publiceren.sql"))))
+    """The (schema, table) pairs publiceren.sql and scenario.sql read from the old file."""
+    return sorted(set(re.findall(r"\boud\.(\w+)\.(\w+)", sql_text("publicatie/publiceren.sql")
+                                 + sql_text("publicatie/scenario.sql"))))
 
 
 def staging_path(published_path: Path) -> Path:
@@ -44,6 +47,45 @@ def publish_run(
 ) -> None:
     """Publish `years` from the working database; called under the warehouse's writer lock.
     apply_comments: what puts the data dictionary on every object (default: data/woordenboek.csv)."""
+
+    def build(con: duckdb.DuckDBPyConnection) -> None:
+        run_sql(con, "publicatie/publiceren.sql", {"jaren": [int(y) for y in years]})
+
+    _publish(work_path, published_path, build, apply_comments, at_point)
+
+
+def publish_scenario(
+    work_path: Path,
+    published_path: Path,
+    years: Sequence[int],
+    regeling: str,
+    run: Mapping[str, Any],
+    apply_comments: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+    at_point: Callable[[str], None] = lambda point: None,
+) -> None:
+    """Publish a scenario (METHOD R14): the published file unchanged, with the scenario's rows of
+    (`regeling`, `years`) from the scenario's working database in scenario.banen and scenario.runs
+    (sql/publicatie/scenario.sql). Atomic like publish_run. run: dagster_run_id, gestart, levering,
+    git_commit, sql_hashes."""
+    if not published_path.exists():
+        raise FileNotFoundError(published_path)
+
+    def build(con: duckdb.DuckDBPyConnection) -> None:
+        run_sql(con, "publicatie/scenario.sql", {"jaren": [int(y) for y in years], "regeling": regeling, **run})
+
+    _publish(work_path, published_path, build, apply_comments, at_point)
+
+
+def _publish(
+    work_path: Path,
+    published_path: Path,
+    build: Callable[[duckdb.DuckDBPyConnection], None],
+    apply_comments: Callable[[duckdb.DuckDBPyConnection], object] | None,
+    at_point: Callable[[str], None],
+) -> None:
+    """Build a new file with `build` (catalogs nieuw, werk_db, oud and, where it exists,
+    gepubliceerd attached), add tabel1, the views and the dictionary, then sync and rename it
+    over the published file."""
     if apply_comments is None:
         from pipeline.publicatie.dictionary import apply_dictionary as apply_comments
     published_path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,7 +100,7 @@ def publish_run(
             _attach_old(con, published_path)
             con.execute("USE nieuw")
             con.execute("BEGIN TRANSACTION")
-            run_sql(con, "publicatie/publiceren.sql", {"jaren": [int(y) for y in years]})
+            build(con)
             run_sql(con, "publicatie/tabel1.sql")
             run_sql(con, "publicatie/views.sql")
             apply_comments(con)  # last: a recreated table or view loses its comments

@@ -1,6 +1,6 @@
 -- step: audit.referentiewaarden
 -- rule: audit — the reference values every year of the run was measured with, each with its source
--- reads: meting.verdeelsleutel, ref.doelstelling, ref.parameters, ref.caa_vorm, ref.grondslag, werk.meetjaren
+-- reads: meting.verdeelsleutel, ref.doelstelling, ref.parameters, ref.caa_vorm, ref.regeling_grondslag, ref.regeling, werk.meetjaren
 DELETE FROM audit.referentiewaarden WHERE jaar IN (SELECT jaar FROM werk.meetjaren);
 
 INSERT INTO audit.referentiewaarden
@@ -36,4 +36,7 @@ SELECT m.jaar, 'caa_vorm_regel_' || c.volgorde,
 FROM werk.meetjaren AS m CROSS JOIN ref.caa_vorm AS c
 UNION ALL
 SELECT m.jaar, 'grondslag_' || g.grondslag, CAST(g.telt_mee AS VARCHAR), g.bron
-FROM werk.meetjaren AS m CROSS JOIN ref.grondslag AS g;
+FROM werk.meetjaren AS m JOIN ref.regeling_grondslag AS g ON g.regeling = m.regeling
+UNION ALL
+SELECT m.jaar, 'regeling', m.regeling || CASE WHEN m.scenario THEN ' (scenario)' ELSE '' END, r.bron
+FROM werk.meetjaren AS m JOIN ref.regeling AS r ON r.regeling = m.regeling;

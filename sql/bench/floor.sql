@@ -10,13 +10,15 @@
 --       before $afsluitdatum, ties to the highest volgnummer (arg_max over the pair packed in a BIGINT)
 --   R2/R3  periods overlapping [$venster_begin, $venster_einde], hours × days inside / days of period
 --       (DECIMAL(38,10), as the pipeline, so the sums are exact)
---   R4  whole-period rule: a registration on a counting grondslag ($grondslag_csv, telt_mee = J)
---       overlapping the period on at least one day; one-day registrations ignored; NULL end = open
+--   R4  whole-period rule: a registration on a grondslag that counts under the regime of $jaar
+--       ($regeling_grondslag_csv, telt_mee = J; R14: the regime of $regeling_csv with the latest
+--       confirmed eerste_meetjaar on or before $jaar) overlapping the period on at least one day;
+--       one-day registrations ignored; NULL end = open
 --   R6  employer version valid on $peildatum_werkgever (31-12 of Y−1), else the earliest starting in Y
 --   R5  vorm from ($caa_vorm_csv) in `volgorde` order, first match wins — applied to the few distinct
 --       (CAA, sector_risicogroep, sw_bedrijf) combinations after aggregating, not per row
 --   R6  overheid iff overheidswerkgever and uren_sectorfonds_aandeel < $sectorfonds_drempel
--- Parameters: $polis, $werkgevers, $doelgroepregister (lists of Parquet files), $grondslag_csv,
+-- Parameters: $polis, $werkgevers, $doelgroepregister (lists of Parquet files), $regeling_csv, $regeling_grondslag_csv,
 --   $caa_vorm_csv, $jaar, $venster_begin, $venster_einde, $afsluitdatum, $peildatum_werkgever,
 --   $sectorfonds_drempel.
 WITH
@@ -50,7 +52,11 @@ venster AS (                                                -- R2, R3
 registratie AS (                                            -- R4: counting, not one-day
     SELECT r.bsn, r.datum_ingang, coalesce(r.datum_einde, DATE '9999-12-31') AS datum_einde
     FROM read_parquet($doelgroepregister) AS r
-    JOIN read_csv($grondslag_csv) AS g ON g.grondslag = r.grondslag AND g.telt_mee = 'J'
+    JOIN read_csv($regeling_grondslag_csv, all_varchar = true) AS g
+      ON g.grondslag = r.grondslag AND g.telt_mee = 'J'
+     AND g.regeling = (SELECT arg_max(regeling, CAST(eerste_meetjaar AS INTEGER))
+                       FROM read_csv($regeling_csv, all_varchar = true)
+                       WHERE eerste_meetjaar_bevestigd = 'J' AND CAST(eerste_meetjaar AS INTEGER) <= $jaar)
     WHERE r.datum_einde IS NULL OR r.datum_einde > r.datum_ingang
 ),
 doelgroep AS (                                              -- R4: whole-period rule

@@ -10,6 +10,7 @@
 CREATE SCHEMA IF NOT EXISTS meting;
 CREATE SCHEMA IF NOT EXISTS kwaliteit;
 CREATE SCHEMA IF NOT EXISTS audit;
+CREATE SCHEMA IF NOT EXISTS scenario;
 
 CREATE TABLE meting.banen AS
 SELECT * FROM werk_db.meting.banen WHERE list_contains($jaren, jaar)
@@ -64,6 +65,14 @@ ORDER BY jaar, volgorde, deel;
 CREATE TABLE audit.bijdragen AS
 SELECT * FROM werk_db.audit.bijdragen WHERE list_contains($jaren, jaar)
 UNION ALL BY NAME SELECT * FROM oud.audit.bijdragen WHERE NOT list_contains($jaren, jaar);
+
+-- METHOD R14: scenario results stay as they are (only a scenario run writes them,
+-- sql/publicatie/scenario.sql); scenario.verschil (views.sql) compares them with the new official figures.
+CREATE TABLE scenario.banen AS
+SELECT * FROM oud.scenario.banen ORDER BY regeling, jaar, sector, vorm;
+
+CREATE TABLE scenario.runs AS
+SELECT * FROM oud.scenario.runs ORDER BY regeling, jaar;
 
 -- The fingerprint of the pseudonym key of every pseudonym in this file (never the key itself).
 CREATE TABLE audit.sleutel AS SELECT * FROM werk_db.werk.sleutel;

@@ -5,7 +5,9 @@
 -- comparison with another year).
 -- Each cell is rounded on its own, half away from zero (METHOD R8), from the unrounded cells of
 -- meting.banen; a total is the rounded sum of unrounded cells, so it can differ by 1 from the
--- sum of its rounded parts, exactly as in the published tables.
+-- sum of its rounded parts, exactly as in the published tables. The target's total is the total
+-- row of meting.realisatie: under a regime with one national target (R14) the sectors have none.
+-- `regeling` names the regime the year was measured under (R14).
 CREATE OR REPLACE VIEW meting.tabel1 AS
 WITH cellen AS (
     SELECT jaar, vorm, sector, banen, banen_nulmeting, extra_banen, voorlopig FROM meting.banen
@@ -20,7 +22,7 @@ regels AS (
     SELECT jaar, 3, 'totaal extra banen', sector, extra_banen FROM cellen
     UNION ALL
     SELECT jaar, 4, 'doelstelling', sector, doelstelling
-    FROM meting.realisatie WHERE sector IN ('markt', 'overheid')
+    FROM meting.realisatie WHERE sector IN ('markt', 'overheid', 'totaal')
     UNION ALL
     SELECT jaar, 5, 'banen in meetjaar', sector, banen FROM cellen
     UNION ALL
@@ -36,10 +38,12 @@ SELECT
     r.regel,
     CAST(round(sum(r.waarde) FILTER (WHERE r.sector = 'markt')) AS BIGINT) AS markt,
     CAST(round(sum(r.waarde) FILTER (WHERE r.sector = 'overheid')) AS BIGINT) AS overheid,
-    CAST(round(sum(r.waarde)) AS BIGINT) AS totaal,
+    CAST(round(CASE WHEN bool_or(r.sector = 'totaal') THEN sum(r.waarde) FILTER (WHERE r.sector = 'totaal')
+                    ELSE sum(r.waarde) END) AS BIGINT) AS totaal,
     (SELECT bool_or(voorlopig) FROM meting.banen AS b WHERE b.jaar = r.jaar) AS voorlopig,
     CASE WHEN r.volgorde = 7 AND NOT EXISTS (SELECT 1 FROM meting.banen AS b WHERE b.jaar = r.jaar - 1)
-         THEN 'geen meting van ' || (r.jaar - 1) || ' in dit bestand' END AS toelichting
+         THEN 'geen meting van ' || (r.jaar - 1) || ' in dit bestand' END AS toelichting,
+    (SELECT any_value(regeling) FROM meting.banen AS b WHERE b.jaar = r.jaar) AS regeling
 FROM regels AS r
 GROUP BY r.jaar, r.volgorde, r.regel
 ORDER BY r.jaar, r.volgorde;

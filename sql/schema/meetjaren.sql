@@ -8,7 +8,11 @@
 -- provisional verdeelsleutel where the run passed one (R7), and the scalar parameters every step
 -- uses (R6 sectorfonds threshold, R8 hours per baan). Every later step joins this table: no step
 -- receives a year or a parameter from Python.
--- Parameters: $jaren INTEGER[], $voorlopig_jaren INTEGER[], $voorlopig_aandelen DOUBLE[],
+-- METHOD R14: every year gets its regime (regeling): the scenario's regime where the run is a
+-- scenario ($regeling not NULL), else the regime official for that year — the one whose confirmed
+-- first measurement year (ref.regeling) is the latest on or before the year. Every rule that
+-- depends on the regime joins werk.meetjaren on it; no regime is named in SQL.
+-- Parameters: $regeling VARCHAR (NULL: the official regime of every year), $jaren INTEGER[], $voorlopig_jaren INTEGER[], $voorlopig_aandelen DOUBLE[],
 --             $afsluit_jaren INTEGER[], $afsluit_datums DATE[] (the last four: run options).
 CREATE OR REPLACE TABLE werk.meetjaren AS
 WITH p AS (
@@ -37,9 +41,24 @@ SELECT
     a.datum IS NOT NULL AS afsluitdatum_opgegeven,
     v.aandeel AS voorlopig_aandeel_markt,
     p.sectorfonds_drempel,
-    p.uren_per_baan_per_week
+    p.uren_per_baan_per_week,
+    r.regeling,
+    r.doelstelling_per,
+    CAST($regeling AS VARCHAR) IS NOT NULL AS scenario
 FROM jaren AS j
 CROSS JOIN p
 LEFT JOIN voorlopig AS v USING (jaar)
 LEFT JOIN afsluiting AS a USING (jaar)
+LEFT JOIN ref.regeling AS r ON r.regeling = coalesce(CAST($regeling AS VARCHAR), (
+    SELECT arg_max(o.regeling, o.eerste_meetjaar) FROM ref.regeling AS o
+    WHERE o.eerste_meetjaar_bevestigd AND o.eerste_meetjaar <= j.jaar))
 ORDER BY j.jaar;
+
+SELECT CASE WHEN count(*) > 0 THEN error(
+    CASE WHEN CAST($regeling AS VARCHAR) IS NOT NULL
+         THEN 'Regeling ''' || CAST($regeling AS VARCHAR) || ''' staat niet in data/reference/regeling.csv; kies een van: '
+              || (SELECT string_agg(regeling, ', ' ORDER BY regeling) FROM ref.regeling) || '.'
+         ELSE 'Voor jaar ' || min(jaar) || ' geldt geen regeling: geen bevestigd eerste_meetjaar op of vóór dat jaar '
+              || 'in data/reference/regeling.csv.' END)
+END
+FROM werk.meetjaren WHERE regeling IS NULL;

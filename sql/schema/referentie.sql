@@ -14,8 +14,26 @@ SELECT CAST(jaar AS INTEGER) AS jaar, sector, CAST(doelstelling AS DOUBLE) AS do
 FROM read_csv($referentie_map || 'doelstelling.csv', header = true, all_varchar = true);
 
 CREATE OR REPLACE TABLE ref.grondslag AS
-SELECT grondslag, omschrijving, telt_mee = 'J' AS telt_mee, bron
+SELECT grondslag, omschrijving, bron
 FROM read_csv($referentie_map || 'grondslag.csv', header = true, all_varchar = true);
+
+-- METHOD R14: the regimes (regeling) and from which measurement year each is official. A first
+-- year that is not confirmed (eerste_meetjaar_bevestigd = N, e.g. awaiting a royal decree) never
+-- makes a regime official; a scenario can still measure any year under it.
+CREATE OR REPLACE TABLE ref.regeling AS
+SELECT regeling, omschrijving, doelstelling_per, CAST(nullif(eerste_meetjaar, '') AS INTEGER) AS eerste_meetjaar,
+       eerste_meetjaar_bevestigd = 'J' AS eerste_meetjaar_bevestigd, bron
+FROM read_csv($referentie_map || 'regeling.csv', header = true, all_varchar = true);
+
+-- METHOD R4/R14: per regime, which grondslag counts for the banenafspraak.
+CREATE OR REPLACE TABLE ref.regeling_grondslag AS
+SELECT regeling, grondslag, telt_mee = 'J' AS telt_mee, bron
+FROM read_csv($referentie_map || 'regeling_grondslag.csv', header = true, all_varchar = true);
+
+-- METHOD §4/R14: the published government targets per overheidssector (banen, level), with source.
+CREATE OR REPLACE TABLE ref.doelstelling_overheidssector AS
+SELECT CAST(jaar AS INTEGER) AS jaar, overheidssector, CAST(doelstelling AS DOUBLE) AS doelstelling, bron
+FROM read_csv($referentie_map || 'doelstelling_overheidssector.csv', header = true, all_varchar = true);
 
 CREATE OR REPLACE TABLE ref.caa_vorm AS
 SELECT CAST(volgorde AS INTEGER) AS volgorde,

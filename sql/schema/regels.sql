@@ -7,13 +7,19 @@ CREATE OR REPLACE MACRO maand_dag(jaar, md) AS
     make_date(jaar, CAST(split_part(md, '-', 1) AS INTEGER), CAST(split_part(md, '-', 2) AS INTEGER));
 
 -- macro: telbare_registratie
--- reads: ref.grondslag
--- METHOD R4: a registration counts for the banenafspraak when its grondslag counts
--- (ref.grondslag.telt_mee) and it lasts more than one day (datum_einde = datum_ingang is ignored;
--- an open datum_einde means still registered). Used by R4, R10 and the §4 residence region.
-CREATE OR REPLACE MACRO telbare_registratie(grondslag_code, datum_ingang, datum_einde) AS (
+-- reads: werk.meetjaren, ref.regeling_grondslag
+-- METHOD R4/R14: a registration counts for the banenafspraak in measurement year `meetjaar` when
+-- its grondslag counts under the regime of that year (werk.meetjaren.regeling, the official one or
+-- the scenario's; ref.regeling_grondslag.telt_mee) and it lasts more than one day (datum_einde =
+-- datum_ingang is ignored; an open datum_einde means still registered). Used by R4, R10 and the
+-- §4 residence region.
+CREATE OR REPLACE MACRO telbare_registratie(meetjaar, grondslag_code, datum_ingang, datum_einde) AS (
     (datum_einde IS NULL OR datum_einde > datum_ingang)
-    AND grondslag_code IN (SELECT g.grondslag FROM ref.grondslag AS g WHERE g.telt_mee)
+    AND EXISTS (
+        SELECT 1 FROM werk.meetjaren AS rm
+        JOIN ref.regeling_grondslag AS rg ON rg.regeling = rm.regeling
+        WHERE rm.jaar = meetjaar AND rg.grondslag = grondslag_code AND rg.telt_mee
+    )
 );
 
 -- METHOD R4: a registration [datum_ingang, datum_einde] (open end = still registered) overlaps the

@@ -7,6 +7,7 @@ CREATE SCHEMA IF NOT EXISTS werk;
 CREATE SCHEMA IF NOT EXISTS meting;
 CREATE SCHEMA IF NOT EXISTS kwaliteit;
 CREATE SCHEMA IF NOT EXISTS audit;
+CREATE SCHEMA IF NOT EXISTS scenario;
 
 -- Every row read from a polis file, typed, with the first rule it breaks (NULL = accepted).
 CREATE TABLE IF NOT EXISTS ingest.polis (
@@ -64,7 +65,7 @@ CREATE OR REPLACE VIEW staging.doelgroepregister AS
 CREATE TABLE IF NOT EXISTS werk.meetjaren (
     jaar INTEGER, nulmeting_jaar INTEGER, venster_begin DATE, venster_einde DATE, afsluitdatum DATE,
     afsluitdatum_opgegeven BOOLEAN, voorlopig_aandeel_markt DOUBLE, sectorfonds_drempel DOUBLE,
-    uren_per_baan_per_week DOUBLE
+    uren_per_baan_per_week DOUBLE, regeling VARCHAR, doelstelling_per VARCHAR, scenario BOOLEAN
 );
 
 -- Per-year intermediate results of the measurement (one Dagster partition = one jaar; every step
@@ -117,21 +118,42 @@ CREATE TABLE IF NOT EXISTS werk.banen_per_cel (
 -- Outputs (copied to the analyst-facing warehouse file on publication).
 CREATE TABLE IF NOT EXISTS meting.banen (
     jaar INTEGER, sector VARCHAR, vorm VARCHAR, uren DOUBLE, banen DOUBLE,
-    banen_nulmeting DOUBLE, extra_banen DOUBLE, voorlopig BOOLEAN
+    banen_nulmeting DOUBLE, extra_banen DOUBLE, voorlopig BOOLEAN, regeling VARCHAR
 );
 CREATE TABLE IF NOT EXISTS meting.realisatie (
     jaar INTEGER, sector VARCHAR, extra_banen DOUBLE, doelstelling DOUBLE,
-    verschil DOUBLE, realisatie_pct DOUBLE, voorlopig BOOLEAN
+    verschil DOUBLE, realisatie_pct DOUBLE, voorlopig BOOLEAN, regeling VARCHAR
 );
 CREATE TABLE IF NOT EXISTS meting.personen (
-    jaar INTEGER, werkzame_personen BIGINT, doelgroep_omvang BIGINT, voorlopig BOOLEAN
+    jaar INTEGER, werkzame_personen BIGINT, doelgroep_omvang BIGINT, voorlopig BOOLEAN, regeling VARCHAR
 );
 CREATE TABLE IF NOT EXISTS meting.banen_overheidssector (
-    jaar INTEGER, overheidssector VARCHAR, uren DOUBLE, banen DOUBLE, voorlopig BOOLEAN
+    jaar INTEGER, overheidssector VARCHAR, uren DOUBLE, banen DOUBLE, voorlopig BOOLEAN,
+    doelstelling DOUBLE, realisatie_pct DOUBLE, regeling VARCHAR
 );
 CREATE TABLE IF NOT EXISTS meting.banen_regio (
     jaar INTEGER, indeling VARCHAR, arbeidsmarktregio VARCHAR, sector VARCHAR, vorm VARCHAR,
-    uren DOUBLE, banen DOUBLE, voorlopig BOOLEAN
+    uren DOUBLE, banen DOUBLE, voorlopig BOOLEAN, regeling VARCHAR
+);
+-- METHOD R14: a working database made before the regimes existed gets the new columns (appended,
+-- as in the definitions above; the steps insert BY NAME).
+ALTER TABLE meting.banen ADD COLUMN IF NOT EXISTS regeling VARCHAR;
+ALTER TABLE meting.realisatie ADD COLUMN IF NOT EXISTS regeling VARCHAR;
+ALTER TABLE meting.personen ADD COLUMN IF NOT EXISTS regeling VARCHAR;
+ALTER TABLE meting.banen_overheidssector ADD COLUMN IF NOT EXISTS doelstelling DOUBLE;
+ALTER TABLE meting.banen_overheidssector ADD COLUMN IF NOT EXISTS realisatie_pct DOUBLE;
+ALTER TABLE meting.banen_overheidssector ADD COLUMN IF NOT EXISTS regeling VARCHAR;
+ALTER TABLE meting.banen_regio ADD COLUMN IF NOT EXISTS regeling VARCHAR;
+
+-- METHOD R14: scenario results (a year and its nulmeting measured under another regime). Written
+-- only into the published file by a scenario run (sql/publicatie/scenario.sql); here for their shape.
+CREATE TABLE IF NOT EXISTS scenario.banen (
+    jaar INTEGER, sector VARCHAR, vorm VARCHAR, uren DOUBLE, banen DOUBLE,
+    banen_nulmeting DOUBLE, extra_banen DOUBLE, voorlopig BOOLEAN, regeling VARCHAR
+);
+CREATE TABLE IF NOT EXISTS scenario.runs (
+    regeling VARCHAR, jaar INTEGER, dagster_run_id VARCHAR, gestart TIMESTAMP, beeindigd TIMESTAMP,
+    levering VARCHAR, invoer_sha256 VARCHAR, git_commit VARCHAR, sql_hashes VARCHAR
 );
 CREATE TABLE IF NOT EXISTS meting.verdeelsleutel (
     jaar INTEGER, aandeel_markt DOUBLE, aandeel_overheid DOUBLE, voorlopig BOOLEAN, bron VARCHAR
@@ -169,8 +191,9 @@ CREATE TABLE IF NOT EXISTS werk.sleutel (vingerafdruk VARCHAR, algoritme VARCHAR
 -- The run that measured the year: Dagster run id, times, package versions, git commit, SQL hashes.
 CREATE TABLE IF NOT EXISTS audit.runs (
     jaar INTEGER, dagster_run_id VARCHAR, inleesrun VARCHAR, gestart TIMESTAMP, beeindigd TIMESTAMP,
-    levering VARCHAR, pakketversies VARCHAR, git_commit VARCHAR, sql_hashes VARCHAR
+    levering VARCHAR, pakketversies VARCHAR, git_commit VARCHAR, sql_hashes VARCHAR, regeling VARCHAR
 );
+ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS regeling VARCHAR;
 -- Every input file the year was measured from (path within the delivery, sha256, bytes, rows).
 CREATE TABLE IF NOT EXISTS audit.invoerbestanden (
     jaar INTEGER, extract VARCHAR, bron_bestand VARCHAR, formaat VARCHAR, sha256 VARCHAR,
