@@ -756,6 +756,26 @@ def test_tabel1_change_is_against_year_minus_one_not_the_nulmeting(werkdb):
     assert row == dict(markt=None, overheid=None, totaal=None, toelichting="geen meting van 2020 in dit bestand")
 
 
+def test_the_change_of_each_cell_is_against_year_minus_one_in_one_view(werkdb):
+    """meting.verandering (read by tabel1's change line and the report): 2021 against 2020, unrounded;
+    2023 has no 2022 in the file, so its change is empty, not a comparison with 2021 or 2012."""
+    def b(jaar, sector, vorm, banen):
+        return dict(jaar=jaar, sector=sector, vorm=vorm, uren=0.0, banen=banen, banen_nulmeting=10.0,
+                    extra_banen=banen - 10.0, voorlopig=False)
+
+    levels = {2012: 10.0, 2020: 100.25, 2021: 103.5, 2023: 120.0}
+    insert(werkdb, "meting.banen", [b(j, s, v, levels[j] * (2 if s == "overheid" else 1) + (0.5 if v == "inleen" else 0))
+                                    for j in levels for s in ("markt", "overheid") for v in ("formeel", "inleen")])
+    got = {(r["jaar"], r["sector"], r["vorm"]): (r["vorig_jaar"], r["banen_vorig_jaar"], r["verandering"])
+           for r in rows(werkdb, "SELECT * FROM meting.verandering")}
+    assert got[(2021, "markt", "formeel")] == (2020, 100.25, 3.25)
+    assert got[(2021, "overheid", "inleen")] == (2020, 201.0, 6.5)
+    assert got[(2023, "markt", "formeel")] == (2022, None, None)
+    assert got[(2020, "markt", "inleen")] == (2019, None, None)
+    [row] = rows(werkdb, "SELECT markt, overheid, totaal FROM meting.tabel1 WHERE jaar = 2021 AND volgorde = 7")
+    assert row == dict(markt=7, overheid=13, totaal=20)  # 3.25 + 3.25 → 6.5 → 7; 6.5 + 6.5 = 13; 19.5 → 20
+
+
 def test_r7_shares_and_split_hours_carry_no_float_noise(werkdb):
     """1 − 0.7 is published as 0.3 and 68 inleen hours × 0.3 as 20.4 (in doubles: 0.30000000000000004
     and 20.400000000000002): the split is exact in decimals and cast to DOUBLE once."""

@@ -93,17 +93,17 @@ def lees(con: duckdb.DuckDBPyConnection, warehouse: Path, jaar: int) -> Gegevens
                CAST(round(b.banen_nulmeting) AS BIGINT) AS nulmeting,
                CAST(round(b.banen) AS BIGINT) AS banen,
                CAST(round(b.extra_banen) AS BIGINT) AS extra_banen,
-               CAST(round(b.banen - p.banen) AS BIGINT) AS verandering
+               CAST(round(v.verandering) AS BIGINT) AS verandering
         FROM meting.banen AS b
-        LEFT JOIN meting.banen AS p ON p.jaar = b.jaar - 1 AND p.sector = b.sector AND p.vorm = b.vorm
+        JOIN meting.verandering AS v USING (jaar, sector, vorm)
         WHERE b.jaar = ? ORDER BY b.sector, b.vorm""", [jaar])
     niveaus_totaal = rows(con, """
         SELECT CAST(round(sum(b.banen_nulmeting)) AS BIGINT) AS nulmeting,
                CAST(round(sum(b.banen)) AS BIGINT) AS banen,
                CAST(round(sum(b.extra_banen)) AS BIGINT) AS extra_banen,
-               CAST(round(sum(b.banen - p.banen)) AS BIGINT) AS verandering
+               CAST(round(sum(v.verandering)) AS BIGINT) AS verandering
         FROM meting.banen AS b
-        LEFT JOIN meting.banen AS p ON p.jaar = b.jaar - 1 AND p.sector = b.sector AND p.vorm = b.vorm
+        JOIN meting.verandering AS v USING (jaar, sector, vorm)
         WHERE b.jaar = ?""", [jaar])[0]
     verdeelsleutel = rows(con, """SELECT jaar, aandeel_markt, aandeel_overheid, voorlopig, bron
                                   FROM meting.verdeelsleutel WHERE jaar <= ? ORDER BY jaar""", [jaar])

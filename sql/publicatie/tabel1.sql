@@ -8,6 +8,22 @@
 -- sum of its rounded parts, exactly as in the published tables. The target's total is the total
 -- row of meting.realisatie: under a regime with one national target (R14) the sectors have none.
 -- `regeling` names the regime the year was measured under (R14).
+-- meting.verandering — the change of every cell (jaar, sector, vorm) against year Y−1, never
+-- against another year: the rule behind Table 1's change line and the report's level table, stated
+-- once. `banen_vorig_jaar` and `verandering` are NULL when Y−1 is not in this file. Unrounded.
+CREATE OR REPLACE VIEW meting.verandering AS
+SELECT
+    b.jaar, b.sector, b.vorm,
+    b.jaar - 1 AS vorig_jaar,
+    b.banen,
+    p.banen AS banen_vorig_jaar,
+    b.banen - p.banen AS verandering,
+    b.voorlopig,
+    b.regeling
+FROM meting.banen AS b
+LEFT JOIN meting.banen AS p ON p.jaar = b.jaar - 1 AND p.sector = b.sector AND p.vorm = b.vorm
+ORDER BY b.jaar, b.sector, b.vorm;
+
 CREATE OR REPLACE VIEW meting.tabel1 AS
 WITH cellen AS (
     SELECT jaar, vorm, sector, banen, banen_nulmeting, extra_banen, voorlopig FROM meting.banen
@@ -28,9 +44,7 @@ regels AS (
     UNION ALL
     SELECT jaar, 6, 'banen in de nulmeting', sector, banen_nulmeting FROM cellen
     UNION ALL
-    SELECT c.jaar, 7, 'verandering t.o.v. meting ' || (c.jaar - 1), c.sector, c.banen - p.banen
-    FROM cellen AS c
-    LEFT JOIN cellen AS p ON p.vorm = c.vorm AND p.sector = c.sector AND p.jaar = c.jaar - 1
+    SELECT jaar, 7, 'verandering t.o.v. meting ' || vorig_jaar, sector, verandering FROM meting.verandering
 )
 SELECT
     r.jaar,
