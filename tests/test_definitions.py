@@ -63,6 +63,23 @@ def test_code_version_is_the_hash_of_the_sql_text():
         assert graph.get(AssetKey(step.key_path)).code_version == sql_hash([step.sql])
 
 
+def test_an_ingestion_asset_changes_code_version_with_its_sql_and_with_the_file_reader(monkeypatch):
+    """reader.py decides how a delivered file is read, so it is part of every extract's code version."""
+    from pathlib import Path
+
+    from pipeline.ingest import assets as ingest
+
+    graph = defs.resolve_asset_graph()
+    files = ["ingest/doelgroepregister.sql"]
+    assert graph.get(ingest.DOELGROEPREGISTER).code_version == ingest.ingest_version(files)
+    assert ingest.ingest_version(files) != ingest.ingest_version(["ingest/werkgevers.sql"])
+    reader = Path(ingest.__file__).with_name("reader.py")
+    before = ingest.ingest_version(files)
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: original(self) + (b"#" if self == reader else b""))
+    assert ingest.ingest_version(files) != before
+
+
 def test_partitions_start_at_the_nulmeting_and_years_backfill_in_one_run():
     job = defs.resolve_job_def("jaarmeting")
     partitions = job.partitions_def.get_partition_keys()
