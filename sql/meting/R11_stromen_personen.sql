@@ -1,0 +1,83 @@
+-- step: werk.stromen_personen
+-- rule: R11 — Flows between two measurements: every person in exactly one category, per cel
+-- reads: werk.persoon_jaar, werk.meetjaren
+--
+-- For every measured year Y of the run and its base years X — the previous measured year OF THE
+-- RUN and the nulmeting (one base year when they coincide) — every person with counted hours ≠ 0
+-- in a cel in X or in Y (werk.persoon_jaar) gets one category, the first that matches (METHOD R11):
+--   blijver                      werkt_X ∧ werkt_Y
+--   nieuw_werk                   werkt_Y ∧ geregistreerd_X
+--   registratie_effect           werkt_Y ∧ werkte_ongeteld_X (werk.persoon_jaar.werkt_zonder_r4)
+--   nieuw_geregistreerd_en_werk  werkt_Y
+--   werk_verloren                werkt_X ∧ geregistreerd_Y
+--   uit_register                 werkt_X
+--   saldo_overig                 anything else (net hours ≤ 0 in both years)
+-- One row per (jaar, basisjaar, person, cel) with hours ≠ 0 in X or Y (for registratie_effect also
+-- a cel with only uncounted base-year hours). The contribution is b_Y − b_X in every category:
+-- where METHOD writes +b_Y or −b_X the other side is 0, except for a person whose counted hours
+-- of that year net to ≤ 0 (e.g. a reversal), whose remainder is kept so that the contributions of
+-- all persons sum exactly to ΔB of every cel. Hours are exact DECIMALs (bijdrage_uren); banen are
+-- hours / the R8 divisor (macro uren_per_baan_in_venster; the window, and so the divisor, is the
+-- same in every year). uren_ongeteld_basisjaar (registratie_effect only): the hours the person
+-- held in X without counting (R1–R3, R5, without R4); werkt_ongeteld_jaar (uit_register only):
+-- whether the person still works, uncounted, in Y.
+DELETE FROM werk.stromen_personen WHERE jaar IN (SELECT jaar FROM werk.meetjaren);
+
+INSERT INTO werk.stromen_personen
+WITH paren AS (
+    SELECT DISTINCT jaar, basisjaar FROM (
+        SELECT jaar, lag(jaar) OVER (ORDER BY jaar) AS basisjaar FROM werk.meetjaren
+        UNION ALL
+        SELECT jaar, nulmeting_jaar FROM werk.meetjaren
+    )
+    WHERE basisjaar < jaar
+),
+y AS (SELECT p.jaar, p.basisjaar, j.* EXCLUDE (jaar) FROM paren AS p JOIN werk.persoon_jaar AS j ON j.jaar = p.jaar),
+x AS (SELECT p.jaar, p.basisjaar, j.* EXCLUDE (jaar) FROM paren AS p JOIN werk.persoon_jaar AS j ON j.jaar = p.basisjaar),
+personen AS (
+    SELECT
+        coalesce(y.jaar, x.jaar) AS jaar,
+        coalesce(y.basisjaar, x.basisjaar) AS basisjaar,
+        coalesce(y.persoon_id, x.persoon_id) AS persoon_id,
+        coalesce(x.werkt, false) AS werkt_x, coalesce(y.werkt, false) AS werkt_y,
+        coalesce(x.geregistreerd, false) AS geregistreerd_x, coalesce(y.geregistreerd, false) AS geregistreerd_y,
+        coalesce(x.werkt_zonder_r4, false) AS werkt_zonder_r4_x, coalesce(y.werkt_zonder_r4, false) AS werkt_zonder_r4_y,
+        coalesce(x.uren_formeel_markt, 0) AS x_fm, coalesce(x.uren_formeel_overheid, 0) AS x_fo,
+        coalesce(x.uren_inleen, 0) AS x_inl,
+        coalesce(y.uren_formeel_markt, 0) AS y_fm, coalesce(y.uren_formeel_overheid, 0) AS y_fo,
+        coalesce(y.uren_inleen, 0) AS y_inl,
+        coalesce(x.ongeteld_formeel_markt, 0) AS o_fm, coalesce(x.ongeteld_formeel_overheid, 0) AS o_fo,
+        coalesce(x.ongeteld_inleen, 0) AS o_inl
+    FROM y FULL OUTER JOIN x
+      ON x.jaar = y.jaar AND x.basisjaar = y.basisjaar AND x.persoon_id = y.persoon_id
+),
+ingedeeld AS (
+    SELECT
+        *,
+        CASE
+            WHEN werkt_x AND werkt_y THEN 'blijver'
+            WHEN werkt_y AND geregistreerd_x THEN 'nieuw_werk'
+            WHEN werkt_y AND werkt_zonder_r4_x THEN 'registratie_effect'
+            WHEN werkt_y THEN 'nieuw_geregistreerd_en_werk'
+            WHEN werkt_x AND geregistreerd_y THEN 'werk_verloren'
+            WHEN werkt_x THEN 'uit_register'
+            ELSE 'saldo_overig'
+        END AS categorie
+    FROM personen
+)
+SELECT
+    i.jaar, i.basisjaar, i.persoon_id, i.categorie, c.cel,
+    c.ux AS uren_basisjaar, c.uy AS uren_jaar, c.uy - c.ux AS bijdrage_uren,
+    CASE WHEN i.categorie = 'registratie_effect' THEN c.ox END AS uren_ongeteld_basisjaar,
+    CASE WHEN i.categorie = 'uit_register' THEN i.werkt_zonder_r4_y END AS werkt_ongeteld_jaar,
+    CAST(c.ux AS DOUBLE) / d.deler AS banen_basisjaar,
+    CAST(c.uy AS DOUBLE) / d.deler AS banen_jaar,
+    CAST(c.uy - c.ux AS DOUBLE) / d.deler AS bijdrage_banen,
+    CASE WHEN i.categorie = 'registratie_effect' THEN CAST(c.ox AS DOUBLE) / d.deler END AS banen_ongeteld_basisjaar
+FROM ingedeeld AS i
+JOIN (SELECT jaar, uren_per_baan_in_venster(uren_per_baan_per_week, venster_begin, venster_einde) AS deler
+      FROM werk.meetjaren) AS d USING (jaar)
+CROSS JOIN LATERAL (VALUES ('formeel_markt', i.x_fm, i.y_fm, i.o_fm),
+                           ('formeel_overheid', i.x_fo, i.y_fo, i.o_fo),
+                           ('inleen', i.x_inl, i.y_inl, i.o_inl)) AS c(cel, ux, uy, ox)
+WHERE c.ux <> 0 OR c.uy <> 0 OR (i.categorie = 'registratie_effect' AND c.ox <> 0);
