@@ -1,6 +1,6 @@
 -- step: werk.persoon_jaar
--- rule: R11 — Per measured year and person: counted hours per cel, work, registration, hours without R4
--- reads: werk.telbare_uren, werk.venster_uren, werk.werkgever_peildatum, ref.caa_vorm, staging.doelgroepregister, ref.grondslag, werk.meetjaren
+-- rule: R11 — Per measured year and working person: counted hours per cel, hours without R4
+-- reads: werk.telbare_uren, werk.venster_uren, werk.werkgever_peildatum, ref.caa_vorm, werk.meetjaren
 --
 -- The person-level quantities of METHOD §5, per year of the run, from the tables the per-record
 -- steps already wrote (no second pass over the polis: werk.venster_uren holds R1–R3 of every kept
@@ -8,34 +8,28 @@
 -- - uren_<cel>: the counted hours (R1–R6, werk.telbare_uren) per cel formeel_markt,
 --   formeel_overheid and inleen (inleen NOT split by the verdeelsleutel); b_Y(p, cel) is
 --   uren_<cel> / the R8 divisor. werkt: their sum > 0 (as R10).
--- - werkgevers: the loonheffingennummers at which the person has counted hours > 0 (R12).
--- - geregistreerd: a counting registration (macro telbare_registratie) valid on venster_einde
---   (31 December), as R10's doelgroep_omvang; grondslag: the first of those in the order of
---   data/reference/grondslag.csv (R12, R13).
+-- (Registration on 31 December is werk.register_jaar, sql/meting/R11_register_jaar.sql.)
+-- One row per person with window records (counted or not) in the year.
 -- - ongeteld_<cel>: the hours of the window that R1–R3 and R5 (vorm not excluded; macro
 --   vorm_regel_past, first match) give WITHOUT R4, minus the counted hours: what the person held
 --   uncounted, in the cel R6 would give them (macro is_overheid). werkt_zonder_r4: the hours without R4 sum > 0
 --   (METHOD werkte_ongeteld_X). The R5 rule is resolved once per attribute combination.
--- Hours stay exact DECIMAL(38,10): the flows of R11 reconcile exactly.
+-- - geteld: the person has counted hours ≠ 0 in some cel (takes part in the flows of R11).
+-- Hours stay exact decimals (DECIMAL(18,10), 10 decimals as werk.venster_uren): the flows of R11
+-- reconcile exactly. The per-person results are stacked and grouped once, not joined.
 DELETE FROM werk.persoon_jaar WHERE jaar IN (SELECT jaar FROM werk.meetjaren);
 
 INSERT INTO werk.persoon_jaar
-WITH per_werkgever AS (
-    SELECT jaar, persoon_id, loonheffingennummer,
-           coalesce(sum(uren_venster) FILTER (WHERE vorm = 'formeel' AND sector = 'markt'), 0) AS fm,
-           coalesce(sum(uren_venster) FILTER (WHERE vorm = 'formeel' AND sector = 'overheid'), 0) AS fo,
-           coalesce(sum(uren_venster) FILTER (WHERE vorm = 'inleen'), 0) AS inl
+WITH geteld AS (
+    SELECT jaar, persoon_id,
+           sum(uren_venster) FILTER (WHERE vorm = 'formeel' AND sector = 'markt') AS fm,
+           sum(uren_venster) FILTER (WHERE vorm = 'formeel' AND sector = 'overheid') AS fo,
+           sum(uren_venster) FILTER (WHERE vorm = 'inleen') AS inl
     FROM werk.telbare_uren
     WHERE jaar IN (SELECT jaar FROM werk.meetjaren)
-    GROUP BY jaar, persoon_id, loonheffingennummer
-),
-geteld AS (
-    SELECT jaar, persoon_id, sum(fm) AS fm, sum(fo) AS fo, sum(inl) AS inl,
-           list(loonheffingennummer ORDER BY loonheffingennummer) FILTER (WHERE fm + fo + inl > 0) AS werkgevers
-    FROM per_werkgever
     GROUP BY jaar, persoon_id
 ),
-zonder_r4_ruw AS (
+zonder_r4_ruw AS MATERIALIZED (
     SELECT v.jaar, v.persoon_id, v.code_aard_arbeidsverhouding, w.sector_risicogroep, w.sw_bedrijf,
            coalesce(is_overheid(w.overheidswerkgever, w.uren_sectorfonds_aandeel, m.sectorfonds_drempel), false)
                AS overheid,
@@ -56,9 +50,9 @@ vorm AS (
 ),
 zonder_r4 AS (
     SELECT z.jaar, z.persoon_id,
-           coalesce(sum(z.uren) FILTER (WHERE v.vorm = 'formeel' AND NOT z.overheid), 0) AS fm,
-           coalesce(sum(z.uren) FILTER (WHERE v.vorm = 'formeel' AND z.overheid), 0) AS fo,
-           coalesce(sum(z.uren) FILTER (WHERE v.vorm = 'inleen'), 0) AS inl
+           sum(z.uren) FILTER (WHERE v.vorm = 'formeel' AND NOT z.overheid) AS z_fm,
+           sum(z.uren) FILTER (WHERE v.vorm = 'formeel' AND z.overheid) AS z_fo,
+           sum(z.uren) FILTER (WHERE v.vorm = 'inleen') AS z_inl
     FROM zonder_r4_ruw AS z
     JOIN vorm AS v
       ON v.code_aard_arbeidsverhouding IS NOT DISTINCT FROM z.code_aard_arbeidsverhouding
@@ -67,33 +61,27 @@ zonder_r4 AS (
     WHERE v.vorm <> 'uitgesloten'
     GROUP BY z.jaar, z.persoon_id
 ),
-registratie AS (
-    SELECT m.jaar, r.persoon_id, arg_min(r.grondslag, g.volgorde) AS grondslag
-    FROM staging.doelgroepregister AS r
-    JOIN werk.meetjaren AS m ON overlapt(r.datum_ingang, r.datum_einde, m.venster_einde, m.venster_einde)
-    JOIN (SELECT grondslag AS code, row_number() OVER () AS volgorde FROM ref.grondslag) AS g ON g.code = r.grondslag
-    WHERE telbare_registratie(r.grondslag, r.datum_ingang, r.datum_einde)
-    GROUP BY m.jaar, r.persoon_id
+-- the two per-person results stacked and grouped once (cheaper than joining them)
+alles AS (
+    SELECT jaar, persoon_id, fm, fo, inl, NULL AS z_fm, NULL AS z_fo, NULL AS z_inl FROM geteld
+    UNION ALL
+    SELECT jaar, persoon_id, NULL, NULL, NULL, z_fm, z_fo, z_inl FROM zonder_r4
 ),
-sleutels AS (
-    SELECT jaar, persoon_id FROM geteld
-    UNION SELECT jaar, persoon_id FROM zonder_r4
-    UNION SELECT jaar, persoon_id FROM registratie
+per_persoon AS (
+    SELECT jaar, persoon_id,
+           coalesce(sum(fm), 0) AS fm, coalesce(sum(fo), 0) AS fo, coalesce(sum(inl), 0) AS inl,
+           coalesce(sum(z_fm), 0) AS z_fm, coalesce(sum(z_fo), 0) AS z_fo, coalesce(sum(z_inl), 0) AS z_inl
+    FROM alles
+    GROUP BY jaar, persoon_id
 )
 SELECT
-    k.jaar, k.persoon_id,
-    coalesce(g.fm, 0) AS uren_formeel_markt,
-    coalesce(g.fo, 0) AS uren_formeel_overheid,
-    coalesce(g.inl, 0) AS uren_inleen,
-    coalesce(g.fm + g.fo + g.inl > 0, false) AS werkt,
-    r.persoon_id IS NOT NULL AS geregistreerd,
-    r.grondslag,
-    coalesce(z.fm, 0) - coalesce(g.fm, 0) AS ongeteld_formeel_markt,
-    coalesce(z.fo, 0) - coalesce(g.fo, 0) AS ongeteld_formeel_overheid,
-    coalesce(z.inl, 0) - coalesce(g.inl, 0) AS ongeteld_inleen,
-    coalesce(z.fm + z.fo + z.inl > 0, false) AS werkt_zonder_r4,
-    coalesce(g.werkgevers, []) AS werkgevers
-FROM sleutels AS k
-LEFT JOIN geteld AS g USING (jaar, persoon_id)
-LEFT JOIN zonder_r4 AS z USING (jaar, persoon_id)
-LEFT JOIN registratie AS r USING (jaar, persoon_id);
+    jaar, persoon_id,
+    CAST(fm AS DECIMAL(18, 10)) AS uren_formeel_markt, CAST(fo AS DECIMAL(18, 10)) AS uren_formeel_overheid,
+    CAST(inl AS DECIMAL(18, 10)) AS uren_inleen,
+    fm + fo + inl > 0 AS werkt,
+    CAST(z_fm - fm AS DECIMAL(18, 10)) AS ongeteld_formeel_markt,
+    CAST(z_fo - fo AS DECIMAL(18, 10)) AS ongeteld_formeel_overheid,
+    CAST(z_inl - inl AS DECIMAL(18, 10)) AS ongeteld_inleen,
+    z_fm + z_fo + z_inl > 0 AS werkt_zonder_r4,
+    fm <> 0 OR fo <> 0 OR inl <> 0 AS geteld
+FROM per_persoon;

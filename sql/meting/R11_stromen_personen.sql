@@ -1,10 +1,10 @@
 -- step: werk.stromen_personen
 -- rule: R11 — Flows between two measurements: every person in exactly one category, per cel
--- reads: werk.persoon_jaar, werk.meetjaren
+-- reads: werk.persoon_jaar, werk.register_jaar, werk.meetjaren
 --
 -- For every measured year Y of the run and its base years X — the previous measured year OF THE
 -- RUN and the nulmeting (one base year when they coincide) — every person with counted hours ≠ 0
--- in a cel in X or in Y (werk.persoon_jaar) gets one category, the first that matches (METHOD R11):
+-- in a cel in X or in Y (werk.persoon_jaar; registration: werk.register_jaar) gets one category, the first that matches (METHOD R11):
 --   blijver                      werkt_X ∧ werkt_Y
 --   nieuw_werk                   werkt_Y ∧ geregistreerd_X
 --   registratie_effect           werkt_Y ∧ werkte_ongeteld_X (werk.persoon_jaar.werkt_zonder_r4)
@@ -32,15 +32,19 @@ WITH paren AS (
     )
     WHERE basisjaar < jaar
 ),
-y AS (SELECT p.jaar, p.basisjaar, j.* EXCLUDE (jaar) FROM paren AS p JOIN werk.persoon_jaar AS j ON j.jaar = p.jaar),
-x AS (SELECT p.jaar, p.basisjaar, j.* EXCLUDE (jaar) FROM paren AS p JOIN werk.persoon_jaar AS j ON j.jaar = p.basisjaar),
+-- the persons of each pair: counted hours ≠ 0 in a cel in X or in Y
+aktief AS (
+    SELECT p.jaar, p.basisjaar, j.persoon_id
+    FROM paren AS p JOIN werk.persoon_jaar AS j ON j.jaar = p.jaar WHERE j.geteld
+    UNION
+    SELECT p.jaar, p.basisjaar, j.persoon_id
+    FROM paren AS p JOIN werk.persoon_jaar AS j ON j.jaar = p.basisjaar WHERE j.geteld
+),
 personen AS (
     SELECT
-        coalesce(y.jaar, x.jaar) AS jaar,
-        coalesce(y.basisjaar, x.basisjaar) AS basisjaar,
-        coalesce(y.persoon_id, x.persoon_id) AS persoon_id,
+        a.jaar, a.basisjaar, a.persoon_id,
         coalesce(x.werkt, false) AS werkt_x, coalesce(y.werkt, false) AS werkt_y,
-        coalesce(x.geregistreerd, false) AS geregistreerd_x, coalesce(y.geregistreerd, false) AS geregistreerd_y,
+        rx.persoon_id IS NOT NULL AS geregistreerd_x, ry.persoon_id IS NOT NULL AS geregistreerd_y,
         coalesce(x.werkt_zonder_r4, false) AS werkt_zonder_r4_x, coalesce(y.werkt_zonder_r4, false) AS werkt_zonder_r4_y,
         coalesce(x.uren_formeel_markt, 0) AS x_fm, coalesce(x.uren_formeel_overheid, 0) AS x_fo,
         coalesce(x.uren_inleen, 0) AS x_inl,
@@ -48,8 +52,11 @@ personen AS (
         coalesce(y.uren_inleen, 0) AS y_inl,
         coalesce(x.ongeteld_formeel_markt, 0) AS o_fm, coalesce(x.ongeteld_formeel_overheid, 0) AS o_fo,
         coalesce(x.ongeteld_inleen, 0) AS o_inl
-    FROM y FULL OUTER JOIN x
-      ON x.jaar = y.jaar AND x.basisjaar = y.basisjaar AND x.persoon_id = y.persoon_id
+    FROM aktief AS a
+    LEFT JOIN werk.persoon_jaar AS x ON x.jaar = a.basisjaar AND x.persoon_id = a.persoon_id
+    LEFT JOIN werk.persoon_jaar AS y ON y.jaar = a.jaar AND y.persoon_id = a.persoon_id
+    LEFT JOIN werk.register_jaar AS rx ON rx.jaar = a.basisjaar AND rx.persoon_id = a.persoon_id
+    LEFT JOIN werk.register_jaar AS ry ON ry.jaar = a.jaar AND ry.persoon_id = a.persoon_id
 ),
 ingedeeld AS (
     SELECT
@@ -64,20 +71,26 @@ ingedeeld AS (
             ELSE 'saldo_overig'
         END AS categorie
     FROM personen
+),
+cellen AS (
+    SELECT
+        i.jaar, i.basisjaar, i.persoon_id, i.categorie, i.werkt_zonder_r4_y, c.cel,
+        CASE c.cel WHEN 'formeel_markt' THEN i.x_fm WHEN 'formeel_overheid' THEN i.x_fo ELSE i.x_inl END AS ux,
+        CASE c.cel WHEN 'formeel_markt' THEN i.y_fm WHEN 'formeel_overheid' THEN i.y_fo ELSE i.y_inl END AS uy,
+        CASE c.cel WHEN 'formeel_markt' THEN i.o_fm WHEN 'formeel_overheid' THEN i.o_fo ELSE i.o_inl END AS ox
+    FROM ingedeeld AS i
+    CROSS JOIN (VALUES ('formeel_markt'), ('formeel_overheid'), ('inleen')) AS c(cel)
 )
 SELECT
-    i.jaar, i.basisjaar, i.persoon_id, i.categorie, c.cel,
-    c.ux AS uren_basisjaar, c.uy AS uren_jaar, c.uy - c.ux AS bijdrage_uren,
-    CASE WHEN i.categorie = 'registratie_effect' THEN c.ox END AS uren_ongeteld_basisjaar,
-    CASE WHEN i.categorie = 'uit_register' THEN i.werkt_zonder_r4_y END AS werkt_ongeteld_jaar,
+    c.jaar, c.basisjaar, c.persoon_id, c.categorie, c.cel,
+    c.ux AS uren_basisjaar, c.uy AS uren_jaar, CAST(c.uy - c.ux AS DECIMAL(18, 10)) AS bijdrage_uren,
+    CASE WHEN c.categorie = 'registratie_effect' THEN c.ox END AS uren_ongeteld_basisjaar,
+    CASE WHEN c.categorie = 'uit_register' THEN c.werkt_zonder_r4_y END AS werkt_ongeteld_jaar,
     CAST(c.ux AS DOUBLE) / d.deler AS banen_basisjaar,
     CAST(c.uy AS DOUBLE) / d.deler AS banen_jaar,
     CAST(c.uy - c.ux AS DOUBLE) / d.deler AS bijdrage_banen,
-    CASE WHEN i.categorie = 'registratie_effect' THEN CAST(c.ox AS DOUBLE) / d.deler END AS banen_ongeteld_basisjaar
-FROM ingedeeld AS i
+    CASE WHEN c.categorie = 'registratie_effect' THEN CAST(c.ox AS DOUBLE) / d.deler END AS banen_ongeteld_basisjaar
+FROM cellen AS c
 JOIN (SELECT jaar, uren_per_baan_in_venster(uren_per_baan_per_week, venster_begin, venster_einde) AS deler
       FROM werk.meetjaren) AS d USING (jaar)
-CROSS JOIN LATERAL (VALUES ('formeel_markt', i.x_fm, i.y_fm, i.o_fm),
-                           ('formeel_overheid', i.x_fo, i.y_fo, i.o_fo),
-                           ('inleen', i.x_inl, i.y_inl, i.o_inl)) AS c(cel, ux, uy, ox)
-WHERE c.ux <> 0 OR c.uy <> 0 OR (i.categorie = 'registratie_effect' AND c.ox <> 0);
+WHERE c.ux <> 0 OR c.uy <> 0 OR (c.categorie = 'registratie_effect' AND c.ox <> 0);

@@ -1,11 +1,11 @@
 -- step: meting.register_stromen
 -- rule: R13 — Register flows: instroom and uitstroom between two measurements
--- reads: werk.persoon_jaar, werk.meetjaren
+-- reads: werk.register_jaar, werk.meetjaren
 --
 -- For every measured year Y of the run with a previous measured year X in the run:
 -- instroom = persons with geregistreerd_Y and not geregistreerd_X, by their grondslag in Y;
 -- uitstroom = persons with geregistreerd_X and not geregistreerd_Y, by their grondslag in X
--- (geregistreerd and grondslag as R10 and R12: werk.persoon_jaar). The identity
+-- (geregistreerd and grondslag as R10 and R12: werk.register_jaar). The identity
 -- doelgroep_omvang(Y) = doelgroep_omvang(X) + instroom − uitstroom is the blocking check
 -- register_sluit (sql/controles/R13_register_sluit.sql).
 DELETE FROM meting.register_stromen WHERE jaar IN (SELECT jaar FROM werk.meetjaren);
@@ -16,9 +16,9 @@ WITH paren AS (
     WHERE basisjaar IS NOT NULL
 ),
 y AS (SELECT p.jaar, p.basisjaar, j.persoon_id, j.grondslag
-      FROM paren AS p JOIN werk.persoon_jaar AS j ON j.jaar = p.jaar WHERE j.geregistreerd),
+      FROM paren AS p JOIN werk.register_jaar AS j ON j.jaar = p.jaar),
 x AS (SELECT p.jaar, p.basisjaar, j.persoon_id, j.grondslag
-      FROM paren AS p JOIN werk.persoon_jaar AS j ON j.jaar = p.basisjaar WHERE j.geregistreerd),
+      FROM paren AS p JOIN werk.register_jaar AS j ON j.jaar = p.basisjaar),
 stroom AS (
     SELECT coalesce(y.jaar, x.jaar) AS jaar, coalesce(y.basisjaar, x.basisjaar) AS basisjaar,
            coalesce(y.grondslag, x.grondslag) AS grondslag,

@@ -117,18 +117,21 @@ CREATE TABLE IF NOT EXISTS werk.banen_per_cel (
 -- METHOD §5 (R11–R13): per measured year and person the counted hours per cel, work, registration
 -- and the hours without R4 (sql/meting/R11_persoon_jaar.sql); per (jaar, basisjaar, person, cel)
 -- the flow category and contribution (sql/meting/R11_stromen_personen.sql, published as the
--- drill-down audit.stromen_personen). Hours are exact DECIMALs, so the flows reconcile exactly.
+-- drill-down audit.stromen_personen). Hours are exact DECIMALs, so the flows reconcile exactly:
+-- DECIMAL(18,10), stored as a 64-bit integer (a person's December hours are far below 10^8; a
+-- larger value would be a cast error, never a silent change).
 CREATE TABLE IF NOT EXISTS werk.persoon_jaar (
     jaar INTEGER, persoon_id VARCHAR,
-    uren_formeel_markt DECIMAL(38, 10), uren_formeel_overheid DECIMAL(38, 10), uren_inleen DECIMAL(38, 10),
-    werkt BOOLEAN, geregistreerd BOOLEAN, grondslag VARCHAR,
-    ongeteld_formeel_markt DECIMAL(38, 10), ongeteld_formeel_overheid DECIMAL(38, 10),
-    ongeteld_inleen DECIMAL(38, 10), werkt_zonder_r4 BOOLEAN, werkgevers VARCHAR[]
+    uren_formeel_markt DECIMAL(18, 10), uren_formeel_overheid DECIMAL(18, 10), uren_inleen DECIMAL(18, 10),
+    werkt BOOLEAN,
+    ongeteld_formeel_markt DECIMAL(18, 10), ongeteld_formeel_overheid DECIMAL(18, 10),
+    ongeteld_inleen DECIMAL(18, 10), werkt_zonder_r4 BOOLEAN, geteld BOOLEAN
 );
+CREATE TABLE IF NOT EXISTS werk.register_jaar (jaar INTEGER, persoon_id VARCHAR, grondslag VARCHAR);
 CREATE TABLE IF NOT EXISTS werk.stromen_personen (
     jaar INTEGER, basisjaar INTEGER, persoon_id VARCHAR, categorie VARCHAR, cel VARCHAR,
-    uren_basisjaar DECIMAL(38, 10), uren_jaar DECIMAL(38, 10), bijdrage_uren DECIMAL(38, 10),
-    uren_ongeteld_basisjaar DECIMAL(38, 10), werkt_ongeteld_jaar BOOLEAN,
+    uren_basisjaar DECIMAL(18, 10), uren_jaar DECIMAL(18, 10), bijdrage_uren DECIMAL(18, 10),
+    uren_ongeteld_basisjaar DECIMAL(18, 10), werkt_ongeteld_jaar BOOLEAN,
     banen_basisjaar DOUBLE, banen_jaar DOUBLE, bijdrage_banen DOUBLE, banen_ongeteld_basisjaar DOUBLE
 );
 
