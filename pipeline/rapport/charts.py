@@ -133,13 +133,14 @@ def stromen_chart(alt):
     measured year). Rows: vergelijking, categorie, rang, cel, waarde."""
     chart = alt.Chart(alt.Data(name=DATASET)).mark_bar(height={"band": 0.7}).encode(
         y=alt.Y("categorie:N", title=None, sort=alt.EncodingSortField(field="rang", op="min", order="ascending"),
-                axis=alt.Axis(labelLimit=220, ticks=False)),
+                axis=alt.Axis(labelLimit=330, ticks=False)),
         x=alt.X("waarde:Q", title="bijdrage aan de verandering (banen)", stack="zero",
                 axis=alt.Axis(format=",d", tickCount=6, tickMinStep=1, grid=True)),
         color=alt.Color("cel:N", title=None, scale=alt.Scale(domain=list(CEL_KLEUR), range=list(CEL_KLEUR.values()))),
     ).properties(width=420, height=alt.Step(18))
     return chart.facet(row=alt.Row("vergelijking:N", title=None, sort="descending",
-                                   header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start")),
+                                   header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
+                                                                 labelOrient="top")),
                        spacing=14)
 
 
