@@ -165,7 +165,8 @@ def test_flows_of_every_year_equal_the_generators_bookkeeping(demo):
     exactly, banen to 1e-6 (the bookkeeping sums floats, the pipeline exact decimals)."""
     book, con, _, _ = demo
     got = {(j, b, k, c): (p, banen, o) for j, b, k, c, p, banen, o in con.execute(
-        "SELECT jaar, basisjaar, categorie, cel, personen, banen, banen_ongeteld_basisjaar FROM meting.stromen")}
+        "SELECT jaar, basisjaar, categorie, cel, personen, banen, banen_ongeteld_basisjaar FROM meting.stromen"
+    ).fetchall()}
     expected_keys = set()
     for key, per_category in book.stromen.items():
         y, x = map(int, key.split("/"))
@@ -216,7 +217,8 @@ def test_register_flows_and_durability_equal_the_bookkeeping(demo):
         register.setdefault(f"{j}/{b}", {})[g] = [i, u]
     assert register == book.register_stromen
     durability = {f"{j}/{b}": [p, w] for j, b, p, w in con.execute(
-        "SELECT jaar, basisjaar, sum(personen_basisjaar), sum(werkt_nog) FROM meting.duurzaamheid GROUP BY ALL")}
+        "SELECT jaar, basisjaar, sum(personen_basisjaar), sum(werkt_nog) FROM meting.duurzaamheid GROUP BY ALL"
+    ).fetchall()}
     assert durability == book.duurzaamheid
     omvang = dict(con.execute("SELECT jaar, doelgroep_omvang FROM meting.personen").fetchall())
     for key, per_grondslag in register.items():
