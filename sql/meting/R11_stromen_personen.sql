@@ -4,7 +4,8 @@
 --
 -- For every measured year Y of the run and its base years X — the previous measured year OF THE
 -- RUN and the nulmeting (one base year when they coincide) — every person with counted hours ≠ 0
--- in a cel in X or in Y (werk.persoon_jaar; registration: werk.register_jaar) gets one category, the first that matches (METHOD R11):
+-- in a cel in X or in Y (werk.persoon_jaar; registration: werk.register_jaar) gets one category,
+-- the first that matches (METHOD R11):
 --   blijver                      werkt_X ∧ werkt_Y
 --   nieuw_werk                   werkt_Y ∧ geregistreerd_X
 --   registratie_effect           werkt_Y ∧ werkte_ongeteld_X (werk.persoon_jaar.werkt_zonder_r4)
