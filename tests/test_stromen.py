@@ -241,3 +241,24 @@ def test_the_checks_are_blocking_checks_of_the_measurement():
     specs = {spec.name: spec for spec in meting.check_specs}
     assert set(specs) == {"stromen_sluiten", "register_sluit"}
     assert all(spec.blocking for spec in specs.values())
+
+
+def test_a_failing_flow_check_stops_the_run_before_publication(tmp_path, monkeypatch):
+    """The blocking check as Dagster runs it (one in-process run of a tiny delivery, ~7 s): a deviation
+    fails the run with its Dutch message, and the analyst file is not written."""
+    import pipeline.meting.assets as meting_assets
+    from pipeline.runner import MeasurementError, measure
+    from tests.conftest import TEST_KEY, write_delivery
+    from tests.published import POLIS as TINY_POLIS
+    from tests.published import REGISTER as TINY_REGISTER
+    from tests.published import WERKGEVERS as TINY_WERKGEVERS
+
+    real = meting_assets.sql_text
+    monkeypatch.setattr(meting_assets, "sql_text", lambda name: (
+        "SELECT 2021 AS jaar, 2012 AS basisjaar, 'inleen' AS cel, 'gedokterde afwijking' AS afwijking"
+        if name == "controles/R11_stromen_sluiten.sql" else real(name)))
+    delivery = write_delivery(tmp_path / "levering", TINY_POLIS, TINY_WERKGEVERS, TINY_REGISTER)
+    warehouse = tmp_path / "out" / "banenafspraak.duckdb"
+    with pytest.raises(MeasurementError, match="controle stromen_sluiten op meting/stromen faalt.*gedokterde"):
+        measure(delivery, warehouse, [2021], key=TEST_KEY, progress=False)
+    assert not warehouse.exists()
