@@ -27,6 +27,8 @@ def test_definitions_load_with_job_schedule_and_checks():
         "werk/werkgever_peildatum", "werk/vorm_uren", "werk/telbare_uren", "werk/uren_per_cel", "werk/banen_per_cel",
         "meting/verdeelsleutel", "meting/banen", "meting/realisatie", "meting/personen",
         "meting/banen_overheidssector", "meting/banen_regio",
+        "werk/register_jaar", "werk/persoon_jaar", "werk/stromen_personen",
+        "meting/stromen", "meting/duurzaamheid", "meting/register_stromen",
         "kwaliteit/great_expectations",
         "audit/runs", "audit/invoerbestanden", "audit/referentiewaarden", "audit/grootboek", "audit/bijdragen",
         "publicatie/warehouse", "publicatie/rapport", "scenario/warehouse",
@@ -42,7 +44,7 @@ def test_definitions_load_with_job_schedule_and_checks():
     assert schedule.cron_schedule == "0 6 2 5 *"
     checks = {k.name for k in graph.asset_check_keys}
     assert {"rijen_sluiten", "quarantaine_onder_drempel", "grootboek_sluit", "gx_werkgevers",
-            "gx_doelgroepregister", "gx_polis_venster"} <= checks
+            "gx_doelgroepregister", "gx_polis_venster", "stromen_sluiten", "register_sluit"} <= checks
 
 
 def test_the_graph_follows_what_each_sql_step_reads():

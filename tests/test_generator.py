@@ -423,3 +423,23 @@ def test_nulmeting_working_persons_at_other_scales(tmp_path, scale, seed):
     assert book.werkzame_personen[2012] == round(scale * 63_837)
     for c in CELLS:
         assert abs(book.uren[2012][c] - book.doel_uren[2012][c]) < 0.05, c
+
+
+def test_bookkeeping_flows_decompose_the_change_of_every_cell(delivery):
+    """The oracle's R11 (numpy, pipeline.demo.bookkeeping.flows): per year pair and cel the
+    categories add up to the change of the bookkeeping's own hours; R13's register flows close on
+    doelgroep_omvang; the planted dynamics (voorwerk persons, reversals) show up."""
+    _, book, _ = delivery
+    per_baan = book.uren_per_baan_venster
+    for key, per_category in book.stromen.items():
+        y, x = map(int, key.split("/"))
+        for cel in ("formeel_markt", "formeel_overheid", "inleen"):
+            total = sum(per_category[k][cel][1] for k in per_category)
+            assert total == pytest.approx((book.uren[y][cel] - book.uren[x][cel]) / per_baan, abs=1e-6), (key, cel)
+    for key, per_grondslag in book.register_stromen.items():
+        y, x = map(int, key.split("/"))
+        assert book.doelgroep_omvang[y] == book.doelgroep_omvang[x] + sum(i for i, _ in per_grondslag.values()) \
+            - sum(u for _, u in per_grondslag.values())
+    cumulative = book.stromen[f"{max(book.years)}/{min(book.years)}"]
+    assert sum(v[0] for v in cumulative["registratie_effect"].values()) > 0
+    assert any(sum(v[0] for v in per_category["saldo_overig"].values()) > 0 for per_category in book.stromen.values())

@@ -30,8 +30,8 @@ pytestmark = pytest.mark.slow  # builds on a published pipeline run and starts a
 SCREENSHOT = Path("/tmp/rapport_screenshot.png")  # kept for whoever reviews the page
 REGIO = {"grafiek-woonregio", "grafiek-werkgeverregio"}
 CHARTS = {  # the small delivery has a government employer in 2021 only
-    2021: {"grafiek-doelstelling", "grafiek-vorm", "grafiek-overheidssector", *REGIO},
-    2022: {"grafiek-doelstelling", "grafiek-vorm", *REGIO},
+    2021: {"grafiek-doelstelling", "grafiek-vorm", "grafiek-stromen", "grafiek-overheidssector", *REGIO},
+    2022: {"grafiek-doelstelling", "grafiek-vorm", "grafiek-stromen", *REGIO},
     2012: REGIO,  # the nulmeting: no year after it to chart
 }
 A4_CONTENT_PX = round((210 - 2 * 14) / 25.4 * 96)  # @page margin 14 mm left and right
@@ -225,3 +225,22 @@ def test_dutch_numbers():
 def test_the_compiled_chart_specs_are_what_altair_makes_of_charts_py():
     """pipeline/rapport/grafieken.vl.json is regenerated with `python -m pipeline.rapport.charts`."""
     assert json.loads(json.dumps(charts.compile_specs())) == charts.load_specs()
+
+
+def test_the_flows_section_shows_meting_stromen(warehouse, opened):
+    """METHOD R11 on the page: per comparison and category the banen of meting.stromen, rounded."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        expected = con.execute("""SELECT basisjaar, categorie, CAST(round(sum(banen)) AS BIGINT) FROM meting.stromen
+                                  WHERE jaar = 2022 GROUP BY ALL HAVING sum(banen) <> 0""").fetchall()
+    finally:
+        con.close()
+    text = opened[2022]["tekst"]
+    assert "Waar de verandering vandaan komt" in text
+    assert expected, "the small delivery has flows in 2022"
+    assert "t.o.v. de nulmeting 2012" in text and "t.o.v. meting 2021" in text
+    from pipeline.rapport.build import STROOM_NAAM
+
+    for _, categorie, _ in expected:
+        assert STROOM_NAAM[categorie] in text
+    assert "Het bestand heeft geen stromen" in opened[2012]["tekst"]

@@ -47,7 +47,8 @@ What the data contains on purpose (the traps a correct pipeline must get right):
   member, so that not quarantining them would change the figures.
 
 The parts of the delivery each draw from their own random stream of the seed: persons (1),
-employers (2), each year's jobs (3, Y) and person fit (7, Y), file order (4), bad rows (5, 6).
+employers (2), each year's jobs (3, Y) and person fit (7, Y), file order (4), bad rows (5, 6),
+the persons who already work before they are registered (8; `voorwerk`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from pipeline.demo.bookkeeping import Bookkeeping, bookkeeping_path, oracle
 from pipeline.demo.dates import random_stream
 from pipeline.demo.employers import make_employers
 from pipeline.demo.people import make_people
+from pipeline.demo.voorwerk import add_voorwerk
 from pipeline.demo.polis import make_year, number_jobs
 from pipeline.demo.reference import CELLS, KALIBRATIE_CSV, load_reference
 from pipeline.demo.writers import bsn_str, clear, polis_files, write_polis, write_register, write_werkgevers
@@ -94,7 +96,7 @@ def generate_delivery(
     upb = ref.uren_per_baan_per_week * 31 / 7
     targets = {y: {c: scale * ref.kalibratie[y][c] * upb for c in CELLS} for y in years}
 
-    people = make_people(random_stream(seed, 1), scale, ref)
+    people = add_voorwerk(make_people(random_stream(seed, 1), scale, ref), random_stream(seed, 8), scale, ref)
     emp = make_employers(random_stream(seed, 2), scale, ref)
     # the years draw from their own streams and only read people and emp: made side by side
     with ThreadPoolExecutor(max_workers=_THREADS) as pool:
@@ -156,6 +158,10 @@ def generate_delivery(
         rows=row_counts,
         kalibratie_factor={y: yr[y].factor for y in years},
         scenario=scenarios,
+        stromen=truth["stromen"],
+        banen_ongeteld=truth["banen_ongeteld"],
+        duurzaamheid=truth["duurzaamheid"],
+        register_stromen=truth["register_stromen"],
     )
     book.write(bookkeeping_path(out_dir))
     return book

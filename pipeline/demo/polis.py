@@ -21,6 +21,7 @@ from pipeline.demo.employers import FOURWEEK, MONTH, WEEK, Employers, cells
 from pipeline.demo.jobs import assign_employers, fit_working_persons
 from pipeline.demo.people import COH, ENT, NONCOUNT, NONREG, ONEDAY, PRE, People, member_in_period
 from pipeline.demo.reference import CELLS, EXCL, FM, FO, INL, Reference
+from pipeline.demo.voorwerk import terugboekingen, voorwerk_cells
 
 __all__ = ["ROW_FIELDS", "YearRows", "make_year", "number_jobs", "period_table"]
 
@@ -126,6 +127,10 @@ def make_year(rng, year: int, people: People, emp: Employers, ref: Reference, ta
     od = np.flatnonzero((people.group == ONEDAY) & (people.oneday_year == year))
     j_person.append(od)
     j_cell.append(np.where(rng.random(len(od)) < 0.8, FM, INL))
+    # persons who already work before they are registered (METHOD §5 registratie_effect)
+    pw, pw_cell = voorwerk_cells(rng, people, year)
+    j_person.append(pw)
+    j_cell.append(pw_cell)
 
     person = np.concatenate(j_person).astype(np.int64)
     cell = np.concatenate(j_cell).astype(np.int64)
@@ -186,6 +191,10 @@ def make_year(rng, year: int, people: People, emp: Employers, ref: Reference, ta
     counted = w & member & (vt != LATEONLY) & (r_cell != EXCL)
 
     # calibration per cell: scale, round to centi-hours, put the residual on one December record
+    # a few December reversals: the person's only counted record has negative hours (METHOD §5
+    # saldo_overig), never in a year whose person count is published (the fit above counts records)
+    neg = terugboekingen(rng, year, ref, counted, counted & (vt == PLAIN) & (frac == 1.0), r_person, P, s)
+    k[neg] = -k[neg]
     factors = {}
     for c in (FM, FO, INL):
         target = targets[CELLS[c]]
@@ -197,11 +206,11 @@ def make_year(rng, year: int, people: People, emp: Employers, ref: Reference, ta
         f = target / h
         factors[CELLS[c]] = f
         k[in_cell] = np.round(k[in_cell] * f).astype(np.int64)
-        k[in_cell] = np.maximum(k[in_cell], 1)
+        k[in_cell] = np.where(neg[in_cell], k[in_cell], np.maximum(k[in_cell], 1))
         kf = np.where(vt == ZERO, 0, k)
-        bal_cand = np.flatnonzero(cm & (vt == PLAIN) & (frac == 1.0) & (days == 31))
+        bal_cand = np.flatnonzero(cm & (vt == PLAIN) & (frac == 1.0) & (days == 31) & ~neg)
         if len(bal_cand) == 0:
-            bal_cand = np.flatnonzero(cm & (vt == PLAIN) & (frac == 1.0))
+            bal_cand = np.flatnonzero(cm & (vt == PLAIN) & (frac == 1.0) & ~neg)
         assert len(bal_cand) > 0, f"no balancing record in cell {CELLS[c]} in {year}"
         bal = bal_cand[np.argmax(k[bal_cand])]
         residual = target - float(np.sum(kf[cm] * frac[cm])) / 100.0

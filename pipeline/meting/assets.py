@@ -13,6 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence  # noqa: I001
 
 import duckdb
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetMaterialization,
@@ -27,7 +30,7 @@ from pipeline.ingest.assets import DOELGROEPREGISTER, POLIS, REFERENCE, WERKGEVE
 from pipeline.partitions import NULMETING_YEAR, YEARS
 from pipeline.publicatie.preview import tabel1_markdown
 from pipeline.resources import MeetopdrachtResource, WarehouseResource
-from pipeline.sqlfiles import run_sql, sql_hash
+from pipeline.sqlfiles import run_sql, sql_hash, sql_text
 from pipeline.steps import Step, steps, tables_read
 
 GROUP = "meting"
@@ -133,19 +136,51 @@ def report(
     yield MaterializeResult(asset_key=key, metadata=metadata)
 
 
+# The blocking checks of the measurement (METHOD §5): name -> (asset, SQL file listing deviations,
+# description). A deviation stops the run before publication.
+BLOCKING_CHECKS = {
+    "stromen_sluiten": (AssetKey(["meting", "stromen"]), "controles/R11_stromen_sluiten.sql",
+                        "R11: de bijdragen van alle personen tellen per cel exact op tot de verandering van de cel"),
+    "register_sluit": (AssetKey(["meting", "register_stromen"]), "controles/R13_register_sluit.sql",
+                       "R13: doelgroep_omvang(Y) = doelgroep_omvang(X) + instroom − uitstroom, exact"),
+}
+
+
+def blocking_check(con: duckdb.DuckDBPyConnection, name: str) -> AssetCheckResult:
+    """Run a blocking check's SQL (sql/controles/): every row it returns is a deviation."""
+    key, sql_file, description = BLOCKING_CHECKS[name]
+    result = con.execute(sql_text(sql_file))
+    columns = [d[0] for d in result.description]
+    deviations = [dict(zip(columns, row)) for row in result.fetchall()]
+    return AssetCheckResult(
+        check_name=name,
+        asset_key=key,
+        passed=not deviations,
+        severity=AssetCheckSeverity.ERROR,
+        description=description if not deviations else f"{description} — niet voldaan: " + "; ".join(
+            ", ".join(str(v) for v in d.values()) for d in deviations[:5]),
+        metadata={"afwijkingen": MetadataValue.json([{k: str(v) for k, v in d.items()} for d in deviations[:50]])},
+    )
+
+
 @multi_asset(
     name="meting",
     specs=step_specs(GROUP, STEPS, WRITTEN_BY),
     partitions_def=YEARS,
     backfill_policy=BackfillPolicy.single_run(),
     can_subset=True,
-    description="METHOD R1–R10 and §4: every SQL step of sql/meting, set-based over the run's years.",
+    check_specs=[AssetCheckSpec(name, asset=key, blocking=True, description=description)
+                 for name, (key, _, description) in BLOCKING_CHECKS.items()],
+    description="METHOD R1–R13 and §4: every SQL step of sql/meting, set-based over the run's years.",
 )
 def meting(context: AssetExecutionContext, warehouse: WarehouseResource, opdracht: MeetopdrachtResource):
     years = run_years(context, opdracht)
     with warehouse.connect() as con:
         prepare_years(con, opdracht, years)
         yield from run_steps(context, con, STEPS, years)
+        for name, (key, _, _) in BLOCKING_CHECKS.items():
+            if key in context.selected_asset_keys:
+                yield blocking_check(con, name)
 
 
 ASSETS = [meting]

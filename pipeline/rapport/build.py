@@ -297,6 +297,21 @@ def _pivot(g: Gegevens) -> tuple[list[dict], list[dict]]:
     return reeks_rijen, [row for _, row in sorted(vorm.items())]
 
 
+STROOM_NAAM = {
+    "blijver": "blijvers (werkten in beide jaren)",
+    "nieuw_werk": "nieuw werk (al geregistreerd)",
+    "registratie_effect": "registratie-effect (werkten al, later geregistreerd)",
+    "nieuw_geregistreerd_en_werk": "nieuw geregistreerd en aan het werk",
+    "werk_verloren": "werk verloren (nog geregistreerd)",
+    "uit_register": "uit het register",
+    "saldo_overig": "saldo overig (netto geen uren)",
+}
+
+
+def stroom_vergelijking(g: Gegevens, basisjaar: int) -> str:
+    return f"t.o.v. de nulmeting {basisjaar}" if basisjaar == g.nulmeting else f"t.o.v. meting {basisjaar}"
+
+
 def grafieken(g: Gegevens, reeks_rijen: list[dict], vorm_rijen: list[dict]) -> dict[str, charts.Grafiek]:
     """Every chart of the report, with its text alternative written from the numbers it shows."""
     out: dict[str, charts.Grafiek] = {}
@@ -327,6 +342,20 @@ def grafieken(g: Gegevens, reeks_rijen: list[dict], vorm_rijen: list[dict]) -> d
                f"overheid formeel {opmaak.getal(last.get('overheid_formeel'))}, overheid inleen "
                f"{opmaak.getal(last.get('overheid_inleen'))}. De cijfers staan in de tabel bij de grafiek.")
         out["vorm"] = charts.render("vorm", rows, "grafiek-vorm", titel, alt)
+    if g.stromen:
+        rows = [{"vergelijking": stroom_vergelijking(g, r["basisjaar"]), "categorie": STROOM_NAAM[r["categorie"]],
+                 "rang": rang, "cel": c["cel"], "waarde": c["banen"]}
+                for rang, r in enumerate(g.stromen) for c in r["cellen"]]
+        titel = f"Waar de verandering van de banen vandaan komt, {g.jaar}{voorlopig}"
+        delen = []
+        for basisjaar in sorted({r["basisjaar"] for r in g.stromen}):
+            per = {r["categorie"]: r for r in g.stromen if r["basisjaar"] == basisjaar}
+            delen.append(f"{stroom_vergelijking(g, basisjaar)}: " + ", ".join(
+                f"{STROOM_NAAM[k]} {opmaak.getal(per[k]['banen'], teken=True)}" for k in per))
+        alt = ("Liggende staven per stroomcategorie, gestapeld naar cel (formeel markt, formeel overheid, inleen), "
+               "met groei naar rechts en krimp naar links, in een paneel per vergelijking. "
+               + "; ".join(delen) + ". De cijfers staan in de tabel bij de grafiek.")
+        out["stromen"] = charts.render("stromen", rows, "grafiek-stromen", titel, alt)
     sectoren = [r for r in g.overheidssector if r["banen"] or r["banen_onafgerond"]]
     if sectoren:
         rows = [{"naam": r["overheidssector"], "rang": i, "sector": "overheid", "waarde": r["banen_onafgerond"],
@@ -384,6 +413,7 @@ def render_report(g: Gegevens, out: Path | None = None) -> tuple[str, int]:
         verandering=lambda value: opmaak.getal(value, teken=True),
         twee_decimalen=lambda value: opmaak.getal(value, 2),
         kern_zinnen=zinnen, kaarten=kaarten, methode=notes, afsluitdatum=afsluit,
+        stroom_naam=STROOM_NAAM, vergelijking=lambda basisjaar: stroom_vergelijking(g, basisjaar),
         uren_tekst=opmaak.getal(uren, 1) if uren else "?", sleutel=sleutel if g.voorlopig else None,
         reeks_rijen=reeks_rijen, vorm_rijen=vorm_rijen, grafieken=drawn,
         reeks_jaren=periode(reeks_rijen[0]["jaar"] if reeks_rijen else g.jaar, g.jaar),

@@ -124,7 +124,28 @@ def staaf_chart(alt, gestapeld: bool, label_width: int, width: int):
     return (bars + labels).properties(width=width, height=alt.Step(15))
 
 
+CEL_KLEUR = {"formeel_markt": BLAUW, "formeel_overheid": ORANJE, "inleen": "#6b8e23"}
+
+
+def stromen_chart(alt):
+    """Horizontal bars per flow category (METHOD R11), stacked by cel, positive to the right and
+    negative to the left, one panel per comparison (against the nulmeting, against the previous
+    measured year). Rows: vergelijking, categorie, rang, cel, waarde."""
+    chart = alt.Chart(alt.Data(name=DATASET)).mark_bar(height={"band": 0.7}).encode(
+        y=alt.Y("categorie:N", title=None, sort=alt.EncodingSortField(field="rang", op="min", order="ascending"),
+                axis=alt.Axis(labelLimit=330, ticks=False)),
+        x=alt.X("waarde:Q", title="bijdrage aan de verandering (banen)", stack="zero",
+                axis=alt.Axis(format=",d", tickCount=6, tickMinStep=1, grid=True)),
+        color=alt.Color("cel:N", title=None, scale=alt.Scale(domain=list(CEL_KLEUR), range=list(CEL_KLEUR.values()))),
+    ).properties(width=420, height=alt.Step(18))
+    return chart.facet(row=alt.Row("vergelijking:N", title=None, sort="descending",
+                                   header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
+                                                                 labelOrient="top")),
+                       spacing=14)
+
+
 KINDS = {
+    "stromen": lambda alt: stromen_chart(alt),
     "doelstelling": lambda alt: doelstelling_chart(alt),
     "vorm": lambda alt: vorm_chart(alt),
     "overheidssector": lambda alt: staaf_chart(alt, gestapeld=False, label_width=170, width=360),

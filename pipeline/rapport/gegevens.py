@@ -67,6 +67,9 @@ class Gegevens:
     referentie: dict[str, dict]  # naam -> {waarde, bron} for Y
     referentie_nulmeting: dict[str, dict]
     vingerafdruk: str | None
+    # METHOD §5: meting.stromen of Y per base year (the nulmeting and the previous measured year):
+    # per category the persons (distinct, audit.stromen_personen) and banen per cel and in total
+    stromen: list[dict] = None
 
 
 def lees(con: duckdb.DuckDBPyConnection, warehouse: Path, jaar: int) -> Gegevens:
@@ -162,7 +165,10 @@ def lees(con: duckdb.DuckDBPyConnection, warehouse: Path, jaar: int) -> Gegevens
     run = next((r for r in runs if jaar in r["jaren"]), None) or {}
     sleutel = con.execute("SELECT vingerafdruk FROM audit.sleutel").fetchone()
 
+    stromen = _stromen(con, jaar)
+
     return Gegevens(
+        stromen=stromen,
         jaar=jaar, warehouse=warehouse, nulmeting=nulmeting, jaren=jaren,
         voorlopig=any(r["voorlopig"] for r in tabel1), tabel1=tabel1, realisatie=realisatie, reeks=reeks,
         vormen=vormen, niveaus=niveaus, niveaus_totaal=niveaus_totaal, vorig_jaar=vorig_jaar,
@@ -173,6 +179,36 @@ def lees(con: duckdb.DuckDBPyConnection, warehouse: Path, jaar: int) -> Gegevens
         referentie=referentie, referentie_nulmeting=referentie_nulmeting,
         vingerafdruk=sleutel[0] if sleutel else None,
     )
+
+
+CATEGORIEEN = ("blijver", "nieuw_werk", "registratie_effect", "nieuw_geregistreerd_en_werk", "werk_verloren",
+               "uit_register", "saldo_overig")
+
+
+def _stromen(con: duckdb.DuckDBPyConnection, jaar: int) -> list[dict]:
+    """Per base year of Y (nulmeting first) and category: distinct persons, banen per cel and in
+    total (each rounded on its own, the total from the unrounded cells) and, for registratie_effect,
+    the uncounted banen of the base year. Empty for a file without meting.stromen."""
+    present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meting' "
+                          "AND table_name = 'stromen'").fetchone()[0]
+    if not present:
+        return []
+    found = rows(con, """
+        WITH p AS (SELECT basisjaar, categorie, count(DISTINCT persoon_id) AS personen
+                   FROM audit.stromen_personen WHERE jaar = ? AND (uren_basisjaar <> 0 OR uren_jaar <> 0)
+                   GROUP BY ALL)
+        SELECT s.basisjaar, s.categorie, any_value(coalesce(p.personen, 0)) AS personen,
+               sum(s.banen) AS banen_onafgerond, CAST(round(sum(s.banen)) AS BIGINT) AS banen,
+               CAST(round(sum(s.banen) FILTER (WHERE s.cel = 'formeel_markt')) AS BIGINT) AS formeel_markt,
+               CAST(round(sum(s.banen) FILTER (WHERE s.cel = 'formeel_overheid')) AS BIGINT) AS formeel_overheid,
+               CAST(round(sum(s.banen) FILTER (WHERE s.cel = 'inleen')) AS BIGINT) AS inleen,
+               CAST(round(sum(s.banen_ongeteld_basisjaar)) AS BIGINT) AS ongeteld_basisjaar,
+               list({'cel': s.cel, 'banen': s.banen}) AS cellen
+        FROM meting.stromen AS s
+        LEFT JOIN p USING (basisjaar, categorie)
+        WHERE s.jaar = ?
+        GROUP BY s.basisjaar, s.categorie""", [jaar, jaar])
+    return sorted(found, key=lambda r: (r["basisjaar"], CATEGORIEEN.index(r["categorie"])))
 
 
 def _regio(con: duckdb.DuckDBPyConnection, jaar: int) -> tuple[list[dict], list[dict]]:

@@ -3,8 +3,9 @@
 -- reads: werk.doelgroep_uren, werk.werkgever_peildatum, ref.caa_vorm, werk.meetjaren
 --
 -- ref.caa_vorm is an ordered rule table: the first rule (lowest volgorde) whose non-empty
--- conditions (code_aard_arbeidsverhouding, sector_risicogroep, sw_bedrijf) all match decides the
--- vorm: 'formeel', 'inleen' (with inleen_soort uitzend / wsw_detachering) or 'uitgesloten'.
+-- conditions (code_aard_arbeidsverhouding, sector_risicogroep, sw_bedrijf) all match (macro
+-- vorm_regel_past, sql/schema/regels.sql) decides the vorm: 'formeel', 'inleen' (with inleen_soort
+-- uitzend / wsw_detachering) or 'uitgesloten'.
 -- Employer attributes come from werk.werkgever_peildatum (R6).
 -- The rule is resolved once per distinct combination of the three attributes that occurs (a few
 -- dozen), and the records then take their combination's rule by an equi-join: the rule table is
@@ -27,9 +28,8 @@ eerste_regel AS (
     SELECT c.code_aard_arbeidsverhouding, c.sector_risicogroep, c.sw_bedrijf, r.vorm, r.inleen_soort, r.volgorde
     FROM combinaties AS c
     JOIN ref.caa_vorm AS r
-      ON (r.code_aard_arbeidsverhouding IS NULL OR r.code_aard_arbeidsverhouding = c.code_aard_arbeidsverhouding)
-     AND (r.sector_risicogroep IS NULL OR r.sector_risicogroep = c.sector_risicogroep)
-     AND (r.sw_bedrijf IS NULL OR r.sw_bedrijf = c.sw_bedrijf)
+      ON vorm_regel_past(r.code_aard_arbeidsverhouding, r.sector_risicogroep, r.sw_bedrijf,
+                         c.code_aard_arbeidsverhouding, c.sector_risicogroep, c.sw_bedrijf)
     QUALIFY row_number() OVER (
         PARTITION BY c.code_aard_arbeidsverhouding, c.sector_risicogroep, c.sw_bedrijf ORDER BY r.volgorde) = 1
 )

@@ -4,7 +4,7 @@
 --
 -- overheid when the employer (version of werk.werkgever_peildatum) is an overheidswerkgever and
 -- less than half of its paid hours fall under a sectorfonds (sectorfonds_drempel = 0.5,
--- Regeling Wfsv art. 3.27); otherwise markt. Inleen hours get no sector here: R7 splits them.
+-- Regeling Wfsv art. 3.27; macro is_overheid); otherwise markt. Inleen hours get no sector here: R7 splits them.
 -- Excluded jobs (vorm 'uitgesloten') do not count and stop here.
 DELETE FROM werk.telbare_uren WHERE jaar IN (SELECT jaar FROM werk.meetjaren);
 
@@ -24,5 +24,5 @@ FROM werk.vorm_uren AS v
 JOIN werk.werkgever_peildatum AS w
   ON w.jaar = v.jaar AND w.loonheffingennummer = v.loonheffingennummer
 JOIN werk.meetjaren AS m ON m.jaar = v.jaar,
-LATERAL (SELECT w.overheidswerkgever AND w.uren_sectorfonds_aandeel < m.sectorfonds_drempel AS overheid)
+LATERAL (SELECT is_overheid(w.overheidswerkgever, w.uren_sectorfonds_aandeel, m.sectorfonds_drempel) AS overheid)
 WHERE v.vorm <> 'uitgesloten';

@@ -42,6 +42,26 @@ SELECT * FROM werk_db.meting.banen_regio WHERE list_contains($jaren, jaar)
 UNION ALL BY NAME SELECT * FROM oud.meting.banen_regio WHERE NOT list_contains($jaren, jaar)
 ORDER BY jaar, indeling, arbeidsmarktregio, sector, vorm;
 
+-- METHOD §5: flows (R11), durability (R12), register flows (R13). A year's rows are those of the
+-- run that measured it: its base years are the previous measured year of that run and the nulmeting.
+CREATE TABLE meting.stromen AS
+SELECT * FROM werk_db.meting.stromen WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.meting.stromen WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, basisjaar DESC,
+         list_position(['blijver', 'nieuw_werk', 'registratie_effect', 'nieuw_geregistreerd_en_werk',
+                        'werk_verloren', 'uit_register', 'saldo_overig'], categorie),
+         list_position(['formeel_markt', 'formeel_overheid', 'inleen'], cel);
+
+CREATE TABLE meting.duurzaamheid AS
+SELECT * FROM werk_db.meting.duurzaamheid WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.meting.duurzaamheid WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, grondslag, cel;
+
+CREATE TABLE meting.register_stromen AS
+SELECT * FROM werk_db.meting.register_stromen WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.meting.register_stromen WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, grondslag;
+
 CREATE TABLE audit.runs AS
 SELECT * FROM werk_db.audit.runs WHERE list_contains($jaren, jaar)
 UNION ALL BY NAME SELECT * FROM oud.audit.runs WHERE NOT list_contains($jaren, jaar)
@@ -73,6 +93,10 @@ SELECT * FROM oud.scenario.banen ORDER BY regeling, jaar, sector, vorm;
 
 CREATE TABLE scenario.runs AS
 SELECT * FROM oud.scenario.runs ORDER BY regeling, jaar;
+-- The R11 drill-down: every person of every flow category, pseudonymised (persoon_id).
+CREATE TABLE audit.stromen_personen AS
+SELECT * FROM werk_db.audit.stromen_personen WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.audit.stromen_personen WHERE NOT list_contains($jaren, jaar);
 
 -- The fingerprint of the pseudonym key of every pseudonym in this file (never the key itself).
 CREATE TABLE audit.sleutel AS SELECT * FROM werk_db.werk.sleutel;

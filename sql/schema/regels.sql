@@ -28,6 +28,24 @@ CREATE OR REPLACE MACRO overlapt(datum_ingang, datum_einde, begin, einde) AS (
     datum_ingang <= einde AND coalesce(datum_einde, DATE '9999-12-31') >= begin
 );
 
+-- METHOD R5: rule r of ref.caa_vorm (its conditions regel_caa, regel_risicogroep, regel_sw; empty =
+-- any) matches a payroll record with CAA code `caa` at an employer with sector_risicogroep
+-- `risicogroep` and sw_bedrijf `sw`. The first matching rule (lowest volgorde) decides the vorm;
+-- callers apply it to the distinct combinations that occur (a few dozen), never per record.
+-- Used by R5 and by R11 (werkte_ongeteld: R5 without R4).
+CREATE OR REPLACE MACRO vorm_regel_past(regel_caa, regel_risicogroep, regel_sw, caa, risicogroep, sw) AS (
+    (regel_caa IS NULL OR regel_caa = caa)
+    AND (regel_risicogroep IS NULL OR regel_risicogroep = risicogroep)
+    AND (regel_sw IS NULL OR regel_sw = sw)
+);
+
+-- METHOD R6: a formal job counts at sector overheid when its employer (R6 version) is an
+-- overheidswerkgever and less than `drempel` (sectorfonds_drempel, 0.5) of its paid hours fall
+-- under a sectorfonds premium; otherwise markt. Used by R6 and by R11 (uncounted hours per cel).
+CREATE OR REPLACE MACRO is_overheid(overheidswerkgever, uren_sectorfonds_aandeel, drempel) AS (
+    overheidswerkgever AND uren_sectorfonds_aandeel < drempel
+);
+
 -- view: werk.toegerekende_uren
 -- reads: werk.telbare_uren, meting.verdeelsleutel
 -- METHOD R7: the hours of every counted record attributed to the cells of Table 1. A formal

@@ -115,6 +115,34 @@ CREATE TABLE IF NOT EXISTS werk.banen_per_cel (
     jaar INTEGER, sector VARCHAR, vorm VARCHAR, uren DOUBLE, banen DOUBLE, voorlopig BOOLEAN
 );
 
+-- METHOD §5 (R11–R13): per measured year and person the counted hours per cel, work, registration
+-- and the hours without R4 (sql/meting/R11_persoon_jaar.sql); per (jaar, basisjaar, person, cel)
+-- the flow category and contribution (sql/meting/R11_stromen_personen.sql, published as the
+-- drill-down audit.stromen_personen). Hours are exact DECIMALs, so the flows reconcile exactly:
+-- DECIMAL(18,10), stored as a 64-bit integer (a person's December hours are far below 10^8; a
+-- larger value would be a cast error, never a silent change).
+CREATE TABLE IF NOT EXISTS werk.persoon_jaar (
+    jaar INTEGER, persoon_id VARCHAR,
+    uren_formeel_markt DECIMAL(18, 10), uren_formeel_overheid DECIMAL(18, 10), uren_inleen DECIMAL(18, 10),
+    werkt BOOLEAN,
+    ongeteld_formeel_markt DECIMAL(18, 10), ongeteld_formeel_overheid DECIMAL(18, 10),
+    ongeteld_inleen DECIMAL(18, 10), werkt_zonder_r4 BOOLEAN, geteld BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS werk.register_jaar (jaar INTEGER, persoon_id VARCHAR, grondslag VARCHAR);
+CREATE TABLE IF NOT EXISTS werk.stromen_personen (
+    jaar INTEGER, basisjaar INTEGER, persoon_id VARCHAR, categorie VARCHAR, cel VARCHAR,
+    uren_basisjaar DECIMAL(18, 10), uren_jaar DECIMAL(18, 10), bijdrage_uren DECIMAL(18, 10),
+    uren_ongeteld_basisjaar DECIMAL(18, 10), werkt_ongeteld_jaar BOOLEAN,
+    banen_basisjaar DOUBLE, banen_jaar DOUBLE, bijdrage_banen DOUBLE, banen_ongeteld_basisjaar DOUBLE
+);
+
+-- The R11 drill-down as published (audit.stromen_personen): per (jaar, basisjaar, person, cel) the
+-- category, the person's counted hours and banen in both years and the contribution.
+CREATE OR REPLACE VIEW audit.stromen_personen AS
+SELECT jaar, basisjaar, persoon_id, categorie, cel, uren_basisjaar, uren_jaar, bijdrage_uren,
+       banen_basisjaar, banen_jaar, bijdrage_banen, banen_ongeteld_basisjaar, werkt_ongeteld_jaar
+FROM werk.stromen_personen;
+
 -- Outputs (copied to the analyst-facing warehouse file on publication).
 CREATE TABLE IF NOT EXISTS meting.banen (
     jaar INTEGER, sector VARCHAR, vorm VARCHAR, uren DOUBLE, banen DOUBLE,
@@ -157,6 +185,19 @@ CREATE TABLE IF NOT EXISTS scenario.runs (
 );
 CREATE TABLE IF NOT EXISTS meting.verdeelsleutel (
     jaar INTEGER, aandeel_markt DOUBLE, aandeel_overheid DOUBLE, voorlopig BOOLEAN, bron VARCHAR
+);
+
+-- METHOD §5: flows between two measurements (R11), durability (R12), register flows (R13).
+CREATE TABLE IF NOT EXISTS meting.stromen (
+    jaar INTEGER, basisjaar INTEGER, categorie VARCHAR, cel VARCHAR, personen BIGINT, banen DOUBLE,
+    banen_ongeteld_basisjaar DOUBLE
+);
+CREATE TABLE IF NOT EXISTS meting.duurzaamheid (
+    jaar INTEGER, basisjaar INTEGER, grondslag VARCHAR, cel VARCHAR,
+    personen_basisjaar BIGINT, werkt_nog BIGINT, zelfde_werkgever BIGINT
+);
+CREATE TABLE IF NOT EXISTS meting.register_stromen (
+    jaar INTEGER, basisjaar INTEGER, grondslag VARCHAR, instroom BIGINT, uitstroom BIGINT
 );
 
 -- The quarantine: every rejected input row with its rule (docs/INTERFACE.md columns).
