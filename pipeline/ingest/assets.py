@@ -80,7 +80,7 @@ def _read(con, source, sql_file: str, params: dict) -> None:
         raise Failure(description=str(describe_read_error(source, exc))) from None
 
 
-POLIS_TEMPORARY_TABLES = ("polis_bestand", "register_bsn", "werkgever_jaren")
+POLIS_TEMPORARY_TABLES = ("polis_bestand", "polis_records", "register_bsn", "werkgever_jaren")
 
 
 def prepare_polis(con, root, read) -> None:
@@ -91,6 +91,11 @@ def prepare_polis(con, root, read) -> None:
     for register_file in discover(root, "doelgroepregister"):
         read(con, register_file, "ingest/register_bsn.sql", {})
     run_sql(con, "ingest/werkgever_jaren.sql")
+    # METHOD R15: each file's final version of every payroll record (all persons), from the same pass
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE polis_records (loonheffingennummer VARCHAR, ikv_id VARCHAR, "
+        "tijdvak_begin DATE, tijdvak_einde DATE, verloonde_uren DECIMAL(18, 6), "
+        "code_aard_arbeidsverhouding INTEGER, bsn VARCHAR, versies_hoogste BIGINT[])")
 
 
 def ingest_extract(
@@ -131,7 +136,7 @@ def ingest_extract(
                 # The polis pass counts what it read and what it did not keep (sql/ingest/polis.sql).
                 rows_read, not_kept = con.execute(
                     "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen) FILTER (WHERE bewaard IS NULL), 0) "
-                    "FROM polis_bestand").fetchone()
+                    "FROM polis_bestand WHERE per_record = 0").fetchone()
             else:
                 rows_read = con.execute("SELECT count(*) FROM bron").fetchone()[0]
                 not_kept = 0
@@ -147,6 +152,8 @@ def ingest_extract(
                 [extract, source.relative, source.format, source.bytes, source.sha256(), rows_read,
                  context.run.run_id, not_kept, footer],
             )
+        if extract == "polis":
+            run_sql(con, "ingest/werkgever_uren.sql", params)  # METHOD R15: merge the files' records
         for temporary in POLIS_TEMPORARY_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {temporary}")
         if cross_checks:
@@ -210,7 +217,7 @@ def doelgroepregister(
 @asset(key=POLIS, group_name=GROUP, check_specs=_check_specs(POLIS),
        deps=[REFERENCE, WERKGEVERS, DOELGROEPREGISTER, SOURCE_KEYS["polis"], SOURCE_KEYS["doelgroepregister"]],
        code_version=sql_hash(["ingest/polis.sql", "ingest/register_bsn.sql", "ingest/werkgever_jaren.sql",
-                              "ingest/polis_kruiscontroles.sql"]),
+                              "ingest/polis_kruiscontroles.sql", "ingest/werkgever_uren.sql"]),
        description="Payroll records (docs/EXTRACTS.md §1), BSN pseudonymised, checked within and across extracts.")
 def polis(
     context: AssetExecutionContext,

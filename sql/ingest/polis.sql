@@ -19,10 +19,17 @@
 -- Step 1 (one pass over the file): type the columns and find the FIRST rule each row breaks
 -- (regel/kolom/waarde/melding; NULL = accepted), including the cross-extract rule that the
 -- employer has a register version in the period's year. A row is KEPT when it is rejected, or
--- when it is accepted, its period overlaps the window of its own year, and its BSN occurs in the
--- doelgroepregister: no other row can ever be counted (R2, R4). Accepted rows that are not kept
--- are counted, per file, in one group (bewaard IS NULL) of the same pass, so that
--- rows read = kept + not kept holds by counting, not by subtraction.
+-- when it is accepted and its BSN occurs in the doelgroepregister: no other row can ever be
+-- counted, neither in December (R2, R4) nor over the whole year for the quotum (R17, C). Accepted
+-- rows that are not kept are counted, per file, in one group (bewaard IS NULL) of the same pass,
+-- so that rows read = kept + not kept holds by counting, not by subtraction.
+-- The same pass (a second grouping set of the same aggregate, so no second scan) also keeps, for
+-- METHOD R15, one compact row per payroll record (loonheffingennummer, ikv_id, tijdvak_begin) of
+-- ALL accepted rows, every person: the version that is final in this file under R1 (latest
+-- aanleverdatum on or before 1 May of Y+1 = $afsluitdatum_maand_dag, ties to the highest
+-- volgnummer; the pair packed in one BIGINT `versie`), its hours, CAA, end date and BSN, and the
+-- two highest versions (to see a tie). sql/ingest/werkgever_uren.sql merges the files' rows.
+-- Rows of this grouping set have per_record = 1; the rows of the first set per_record = 0.
 CREATE OR REPLACE TEMP TABLE polis_bestand AS
 WITH tekst AS (
     SELECT
@@ -102,13 +109,17 @@ ingedeeld AS (
         *,
         CASE
             WHEN overtreding IS NOT NULL THEN regelnummer
-            WHEN d_begin <= make_date(year(d_begin), $venster_einde_maand, $venster_einde_dag)
-             AND d_einde >= make_date(year(d_begin), $venster_begin_maand, $venster_begin_dag)
-             AND bsn IN (SELECT bsn FROM register_bsn) THEN regelnummer
-        END AS bewaard
+            WHEN bsn IN (SELECT bsn FROM register_bsn) THEN regelnummer
+        END AS bewaard,
+        -- R1/R15: an accepted version delivered on or before the cut-off of its year (1 May of Y+1)
+        CASE WHEN overtreding IS NULL
+              AND d_aanlever <= CAST(CAST(year(d_begin) + 1 AS VARCHAR) || '-' || $afsluitdatum_maand_dag AS DATE)
+             THEN date_diff('day', DATE '1900-01-01', d_aanlever) * 4294967296 + (n_volgnummer + 2147483648)
+        END AS versie
     FROM gecontroleerd
 )
 SELECT
+    grouping(bewaard) AS per_record,
     bewaard,
     count(*) AS rijen,
     any_value(bsn) AS bsn,
@@ -134,9 +145,22 @@ SELECT
             WHEN 'aanleverdatum' THEN coalesce(aanleverdatum, CAST(d_aanlever AS VARCHAR))
             WHEN 'volgnummer' THEN coalesce(volgnummer, CAST(volgnummer_getypt AS VARCHAR))
         END
-    END) AS waarde
+    END) AS waarde,
+    -- R15: per payroll record, this file's final version (NULL when no accepted version is on time)
+    max(versie, 2) AS versies_hoogste,
+    arg_max(n_uren, versie) AS uren_finaal,
+    arg_max(n_caa, versie) AS caa_finaal,
+    arg_max(d_einde, versie) AS einde_finaal,
+    arg_max(bsn, versie) AS bsn_finaal
 FROM ingedeeld
-GROUP BY bewaard;
+GROUP BY GROUPING SETS ((bewaard), (loonheffingennummer, ikv_id, d_begin));
+
+-- Step 1b (R15): this file's final version of every payroll record, for the merge over the files.
+INSERT INTO polis_records
+SELECT loonheffingennummer, ikv_id, tijdvak_begin, einde_finaal, uren_finaal, caa_finaal, bsn_finaal,
+       versies_hoogste
+FROM polis_bestand
+WHERE per_record = 1 AND versies_hoogste IS NOT NULL;
 
 -- Step 2: the kept rows, with the BSN replaced by persoon_id = HMAC-SHA256(key, bsn). Only kept
 -- rows are hashed; the raw BSN stays in the temporary table of this connection only.
@@ -166,4 +190,4 @@ SELECT
         WHEN 'werkgever_onbekend' THEN 'werkgever heeft geen registerversie in het jaar van het tijdvak'
     END AS melding
 FROM polis_bestand
-WHERE bewaard IS NOT NULL;
+WHERE per_record = 0 AND bewaard IS NOT NULL;

@@ -34,10 +34,20 @@ CREATE TABLE IF NOT EXISTS ingest.doelgroepregister (
     datum_ingang DATE, datum_einde DATE, woonregio VARCHAR,
     regel VARCHAR, kolom VARCHAR, waarde VARCHAR, melding VARCHAR
 );
+-- METHOD R15, from the polis pass (sql/ingest/polis.sql, sql/ingest/werkgever_uren.sql): the
+-- whole-year hours of the final versions (cut-off 1 May of Y+1) of ALL persons per employer, year
+-- and CAA, and per employer and year the persons with hours in the window. Never a BSN.
+CREATE TABLE IF NOT EXISTS ingest.werkgever_uren (
+    loonheffingennummer VARCHAR, jaar INTEGER, code_aard_arbeidsverhouding INTEGER,
+    uren_jaar DECIMAL(38, 6), tijdvakken BIGINT
+);
+CREATE TABLE IF NOT EXISTS ingest.werkgever_personen (
+    loonheffingennummer VARCHAR, jaar INTEGER, personen_venster BIGINT
+);
 -- One row per input file: what was read, accepted and quarantined.
 -- rijen_gelezen counts the rows of the ingest pass; rijen_niet_bewaard the accepted rows that are
--- not kept because they can never be counted (polis: period outside the window of its year, or a
--- person not in the doelgroepregister); rijen_metadata the row count in a Parquet file's footer.
+-- not kept because they can never be counted (polis: a person not in the doelgroepregister; their
+-- hours reach only the employer totals of METHOD R15); rijen_metadata the row count in a Parquet file's footer.
 CREATE TABLE IF NOT EXISTS ingest.bestanden (
     extract VARCHAR, bron_bestand VARCHAR, formaat VARCHAR,
     bytes BIGINT, sha256 VARCHAR, rijen_gelezen BIGINT, inleesrun VARCHAR,
