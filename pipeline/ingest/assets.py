@@ -42,6 +42,7 @@ REFERENCE = AssetKey(["ref", "referentiedata"])
 WERKGEVERS = AssetKey(["ingest", "werkgevers"])
 DOELGROEPREGISTER = AssetKey(["ingest", "doelgroepregister"])
 POLIS = AssetKey(["ingest", "polis"])
+INLEEN = AssetKey(["ingest", "inleen"])
 
 
 def _reference_version() -> str:
@@ -228,6 +229,19 @@ def polis(
     yield from ingest_extract(context, "polis", delivery, warehouse, pseudonym_key, "ingest/polis_kruiscontroles.sql")
 
 
+@asset(key=INLEEN, group_name=GROUP, check_specs=_check_specs(INLEEN),
+       deps=[REFERENCE, WERKGEVERS, SOURCE_KEYS["inleen"]],
+       code_version=sql_hash(["ingest/inleen.sql"]),
+       description="Optional inleen credits (docs/EXTRACTS.md §6), BSN pseudonymised, checked; absent folder = no rows.")
+def inleen(
+    context: AssetExecutionContext,
+    delivery: DeliveryResource,
+    warehouse: WarehouseResource,
+    pseudonym_key: PseudonymKeyResource,
+):
+    yield from ingest_extract(context, "inleen", delivery, warehouse, pseudonym_key, None)
+
+
 def _reconcile(warehouse: WarehouseResource, extract: str) -> AssetCheckResult:
     """Nothing is lost: per file, rows read = rows kept (accepted + quarantined) + accepted rows not
     kept; and for Parquet, rows read = the row count in the file's footer."""
@@ -275,5 +289,5 @@ def _quarantine_share(warehouse: WarehouseResource, extract: str) -> AssetCheckR
     )
 
 
-ASSETS = [referentiedata, werkgevers, doelgroepregister, polis]
+ASSETS = [referentiedata, werkgevers, doelgroepregister, polis, inleen]
 CHECKS: list = []  # the extracts' checks are check_specs of their assets

@@ -24,5 +24,5 @@ FROM werk.vorm_uren AS v
 JOIN werk.werkgever_peildatum AS w
   ON w.jaar = v.jaar AND w.loonheffingennummer = v.loonheffingennummer
 JOIN werk.meetjaren AS m ON m.jaar = v.jaar,
-LATERAL (SELECT w.overheidswerkgever AND w.uren_sectorfonds_aandeel < m.sectorfonds_drempel AS overheid)
+LATERAL (SELECT is_overheid(w.overheidswerkgever, w.uren_sectorfonds_aandeel, m.sectorfonds_drempel) AS overheid)
 WHERE v.vorm <> 'uitgesloten';

@@ -7,6 +7,7 @@ CREATE SCHEMA IF NOT EXISTS werk;
 CREATE SCHEMA IF NOT EXISTS meting;
 CREATE SCHEMA IF NOT EXISTS kwaliteit;
 CREATE SCHEMA IF NOT EXISTS audit;
+CREATE SCHEMA IF NOT EXISTS quotum;
 
 -- Every row read from a polis file, typed, with the first rule it breaks (NULL = accepted).
 CREATE TABLE IF NOT EXISTS ingest.polis (
@@ -32,6 +33,13 @@ CREATE TABLE IF NOT EXISTS ingest.doelgroepregister (
     bron_bestand VARCHAR, regelnummer BIGINT,
     persoon_id VARCHAR, grondslag VARCHAR,
     datum_ingang DATE, datum_einde DATE, woonregio VARCHAR,
+    regel VARCHAR, kolom VARCHAR, waarde VARCHAR, melding VARCHAR
+);
+-- The optional inleen/ extract (docs/EXTRACTS.md §6): hours a lender credits to a borrower (R17).
+CREATE TABLE IF NOT EXISTS ingest.inleen (
+    bron_bestand VARCHAR, regelnummer BIGINT,
+    uitlener_loonheffingennummer VARCHAR, inlener_loonheffingennummer VARCHAR,
+    persoon_id VARCHAR, jaar INTEGER, verloonde_uren DECIMAL(18, 6),
     regel VARCHAR, kolom VARCHAR, waarde VARCHAR, melding VARCHAR
 );
 -- METHOD R15, from the polis pass (sql/ingest/polis.sql, sql/ingest/werkgever_uren.sql): the
@@ -69,6 +77,8 @@ CREATE OR REPLACE VIEW staging.werkgevers AS
     SELECT * EXCLUDE (regel, kolom, waarde, melding) FROM ingest.werkgevers WHERE regel IS NULL;
 CREATE OR REPLACE VIEW staging.doelgroepregister AS
     SELECT * EXCLUDE (regel, kolom, waarde, melding) FROM ingest.doelgroepregister WHERE regel IS NULL;
+CREATE OR REPLACE VIEW staging.inleen AS
+    SELECT * EXCLUDE (regel, kolom, waarde, melding) FROM ingest.inleen WHERE regel IS NULL;
 
 -- The years of the current run with their parameters (written by sql/meting/meetjaren.sql).
 CREATE TABLE IF NOT EXISTS werk.meetjaren (
@@ -147,13 +157,42 @@ CREATE TABLE IF NOT EXISTS meting.verdeelsleutel (
     jaar INTEGER, aandeel_markt DOUBLE, aandeel_overheid DOUBLE, voorlopig BOOLEAN, bron VARCHAR
 );
 
+-- METHOD R15–R17: employers, participation and the quotum (docs/METHOD.md §7).
+CREATE TABLE IF NOT EXISTS werk.werkgever_totalen (
+    jaar INTEGER, loonheffingennummer VARCHAR, sector VARCHAR, sector_risicogroep INTEGER,
+    sw_bedrijf BOOLEAN, uren_totaal DECIMAL(38, 6), uren_uitgesloten DECIMAL(38, 6),
+    uren_totaal_vorig_jaar DECIMAL(38, 6), personen_venster BIGINT
+);
+CREATE TABLE IF NOT EXISTS meting.deelname (
+    jaar INTEGER, sector VARCHAR, grootteklasse VARCHAR, werkgevers BIGINT, deelnemend BIGINT, aandeel DOUBLE
+);
+CREATE TABLE IF NOT EXISTS werk.quotum_uren (
+    jaar INTEGER, loonheffingennummer VARCHAR, persoon_id VARCHAR, uren DECIMAL(38, 6), tijdvakken BIGINT
+);
+CREATE TABLE IF NOT EXISTS quotum.inleen (
+    jaar INTEGER, uitlener_loonheffingennummer VARCHAR, inlener_loonheffingennummer VARCHAR,
+    persoon_id VARCHAR, uren_opgegeven DECIMAL(38, 6), uren_bij_uitlener DECIMAL(38, 6),
+    uren_opgegeven_persoon DECIMAL(38, 6), uren_verrekend DECIMAL(38, 6)
+);
+CREATE TABLE IF NOT EXISTS quotum.werkgevers (
+    jaar INTEGER, loonheffingennummer VARCHAR, sector VARCHAR,
+    uren_totaal DECIMAL(38, 6), uren_totaal_vorig_jaar DECIMAL(38, 6), quotum_drempel_uren DECIMAL(38, 6),
+    quotumplichtig BOOLEAN, quotumpercentage DECIMAL(6, 2),
+    uren_arbeidsbeperkten_eigen DECIMAL(38, 6), uren_ingeleend_bij DECIMAL(38, 6),
+    uren_uitgeleend_af DECIMAL(38, 6), uren_arbeidsbeperkten DECIMAL(38, 6),
+    uren_quotum DECIMAL(38, 2), uren_per_baan DECIMAL(10, 2), quotumtekort DECIMAL(10, 1),
+    heffing_per_baan DECIMAL(12, 2), heffing_actief BOOLEAN, heffing DECIMAL(12, 2), reden VARCHAR
+);
+
 -- The quarantine: every rejected input row with its rule (docs/INTERFACE.md columns).
 CREATE OR REPLACE VIEW kwaliteit.quarantaine AS
     SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.polis WHERE regel IS NOT NULL
     UNION ALL
     SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.werkgevers WHERE regel IS NOT NULL
     UNION ALL
-    SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.doelgroepregister WHERE regel IS NOT NULL;
+    SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.doelgroepregister WHERE regel IS NOT NULL
+    UNION ALL
+    SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.inleen WHERE regel IS NOT NULL;
 
 -- Per input file: rows read, accepted and quarantined (nothing is lost: read = accepted + quarantined).
 CREATE OR REPLACE VIEW kwaliteit.bestanden AS
@@ -167,7 +206,8 @@ CREATE OR REPLACE VIEW kwaliteit.bestanden AS
                count(*) FILTER (WHERE regel IS NOT NULL) AS quarantaine
         FROM (SELECT bron_bestand, regel FROM ingest.polis
               UNION ALL SELECT bron_bestand, regel FROM ingest.werkgevers
-              UNION ALL SELECT bron_bestand, regel FROM ingest.doelgroepregister)
+              UNION ALL SELECT bron_bestand, regel FROM ingest.doelgroepregister
+              UNION ALL SELECT bron_bestand, regel FROM ingest.inleen)
         GROUP BY bron_bestand
     ) AS a USING (bron_bestand);
 
