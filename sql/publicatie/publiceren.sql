@@ -10,6 +10,7 @@
 CREATE SCHEMA IF NOT EXISTS meting;
 CREATE SCHEMA IF NOT EXISTS kwaliteit;
 CREATE SCHEMA IF NOT EXISTS audit;
+CREATE SCHEMA IF NOT EXISTS quotum;
 
 CREATE TABLE meting.banen AS
 SELECT * FROM werk_db.meting.banen WHERE list_contains($jaren, jaar)
@@ -40,6 +41,21 @@ CREATE TABLE meting.banen_regio AS
 SELECT * FROM werk_db.meting.banen_regio WHERE list_contains($jaren, jaar)
 UNION ALL BY NAME SELECT * FROM oud.meting.banen_regio WHERE NOT list_contains($jaren, jaar)
 ORDER BY jaar, indeling, arbeidsmarktregio, sector, vorm;
+
+CREATE TABLE meting.deelname AS
+SELECT * FROM werk_db.meting.deelname WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.meting.deelname WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, sector, grootteklasse;
+
+CREATE TABLE quotum.werkgevers AS
+SELECT * FROM werk_db.quotum.werkgevers WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.quotum.werkgevers WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, loonheffingennummer;
+
+CREATE TABLE quotum.inleen AS
+SELECT * FROM werk_db.quotum.inleen WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.quotum.inleen WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, uitlener_loonheffingennummer, inlener_loonheffingennummer, persoon_id;
 
 CREATE TABLE audit.runs AS
 SELECT * FROM werk_db.audit.runs WHERE list_contains($jaren, jaar)
