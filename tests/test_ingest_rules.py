@@ -59,8 +59,7 @@ def ingest(con: duckdb.DuckDBPyConnection, delivery: Path, extract: str, key: st
         _read(con, source, f"ingest/{extract}.sql", {**params, "bron_bestand": source.relative})
         if extract == "polis":
             counts[source.relative] = con.execute(
-                "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen) FILTER (WHERE bewaard IS NULL), 0) "
-                "FROM polis_bestand WHERE per_record = 0").fetchone()
+                "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen_niet_bewaard), 0) FROM polis_bestand").fetchone()
     if extract == "polis":  # METHOD R15: the files' payroll records merged (as ingest_extract)
         run_sql(con, "ingest/werkgever_uren.sql", params)
     for temporary in POLIS_TEMPORARY_TABLES:

@@ -96,7 +96,7 @@ def prepare_polis(con, root, read) -> None:
     con.execute(
         "CREATE OR REPLACE TEMP TABLE polis_records (loonheffingennummer VARCHAR, ikv_id VARCHAR, "
         "tijdvak_begin DATE, tijdvak_einde DATE, verloonde_uren DECIMAL(18, 6), "
-        "code_aard_arbeidsverhouding INTEGER, bsn VARCHAR, versies_hoogste BIGINT[])")
+        "code_aard_arbeidsverhouding INTEGER, bsn VARCHAR, versie BIGINT, gelijk BOOLEAN, bestand INTEGER)")
 
 
 def ingest_extract(
@@ -136,8 +136,7 @@ def ingest_extract(
             if extract == "polis":
                 # The polis pass counts what it read and what it did not keep (sql/ingest/polis.sql).
                 rows_read, not_kept = con.execute(
-                    "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen) FILTER (WHERE bewaard IS NULL), 0) "
-                    "FROM polis_bestand WHERE per_record = 0").fetchone()
+                    "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen_niet_bewaard), 0) FROM polis_bestand").fetchone()
             else:
                 rows_read = con.execute("SELECT count(*) FROM bron").fetchone()[0]
                 not_kept = 0

@@ -21,15 +21,15 @@
 -- employer has a register version in the period's year. A row is KEPT when it is rejected, or
 -- when it is accepted and its BSN occurs in the doelgroepregister: no other row can ever be
 -- counted, neither in December (R2, R4) nor over the whole year for the quotum (R17, C). Accepted
--- rows that are not kept are counted, per file, in one group (bewaard IS NULL) of the same pass,
--- so that rows read = kept + not kept holds by counting, not by subtraction.
--- The same pass (a second grouping set of the same aggregate, so no second scan) also keeps, for
--- METHOD R15, one compact row per payroll record (loonheffingennummer, ikv_id, tijdvak_begin) of
--- ALL accepted rows, every person: the version that is final in this file under R1 (latest
--- aanleverdatum on or before 1 May of Y+1 = $afsluitdatum_maand_dag, ties to the highest
--- volgnummer; the pair packed in one BIGINT `versie`), its hours, CAA, end date and BSN, and the
--- two highest versions (to see a tie). sql/ingest/werkgever_uren.sql merges the files' rows.
--- Rows of this grouping set have per_record = 1; the rows of the first set per_record = 0.
+-- rows that are not kept are counted in the same pass, so that rows read = kept + not kept holds
+-- by counting, not by subtraction.
+-- The pass groups the rows by payroll record (loonheffingennummer, ikv_id, tijdvak_begin): per
+-- record it counts the rows read and the accepted rows not kept, lists the kept rows, and — for
+-- METHOD R15, over ALL accepted rows of every person, in the same aggregate (no second scan) —
+-- keeps the version that is final in this file under R1 (latest aanleverdatum on or before
+-- 1 May of Y+1 = $afsluitdatum_maand_dag, ties to the highest volgnummer; the pair packed in one
+-- BIGINT `versie`) with its hours, CAA, end date and BSN, and whether the highest version is
+-- there twice (a tie). sql/ingest/werkgever_uren.sql merges the records of the files.
 CREATE OR REPLACE TEMP TABLE polis_bestand AS
 WITH tekst AS (
     SELECT
@@ -119,55 +119,53 @@ ingedeeld AS (
     FROM gecontroleerd
 )
 SELECT
-    grouping(bewaard) AS per_record,
-    bewaard,
+    -- the payroll record (R1's key); rejected rows group on whatever their key columns hold
+    loonheffingennummer AS record_loonheffingennummer, ikv_id AS record_ikv_id, d_begin AS record_tijdvak_begin,
     count(*) AS rijen,
-    any_value(bsn) AS bsn,
-    any_value(loonheffingennummer) AS loonheffingennummer,
-    any_value(ikv_id) AS ikv_id,
-    any_value(d_begin) AS tijdvak_begin,
-    any_value(d_einde) AS tijdvak_einde,
-    any_value(n_uren) AS verloonde_uren,
-    any_value(n_caa) AS code_aard_arbeidsverhouding,
-    any_value(d_aanlever) AS aanleverdatum,
-    any_value(n_volgnummer) AS volgnummer,
-    any_value(overtreding) AS overtreding,
-    -- the offending value as delivered: the text, or the typed value written as text
-    any_value(CASE WHEN overtreding IS NOT NULL THEN
-        CASE split_part(overtreding, '|', 2)
-            WHEN 'loonheffingennummer' THEN loonheffingennummer
-            WHEN 'ikv_id' THEN ikv_id
-            WHEN 'tijdvak_begin' THEN coalesce(tijdvak_begin, CAST(d_begin AS VARCHAR))
-            WHEN 'tijdvak_einde' THEN coalesce(tijdvak_einde, CAST(d_einde AS VARCHAR))
-            WHEN 'verloonde_uren' THEN coalesce(verloonde_uren, CAST(verloonde_uren_getypt AS VARCHAR))
-            WHEN 'code_aard_arbeidsverhouding'
-                THEN coalesce(code_aard_arbeidsverhouding, CAST(code_aard_arbeidsverhouding_getypt AS VARCHAR))
-            WHEN 'aanleverdatum' THEN coalesce(aanleverdatum, CAST(d_aanlever AS VARCHAR))
-            WHEN 'volgnummer' THEN coalesce(volgnummer, CAST(volgnummer_getypt AS VARCHAR))
+    count(*) FILTER (WHERE bewaard IS NULL) AS rijen_niet_bewaard,
+    -- the kept rows of this record, each as one value
+    list({
+        'regelnummer': regelnummer,
+        'bsn': bsn, 'loonheffingennummer': loonheffingennummer, 'ikv_id': ikv_id,
+        'tijdvak_begin': d_begin, 'tijdvak_einde': d_einde, 'verloonde_uren': n_uren,
+        'code_aard_arbeidsverhouding': n_caa, 'aanleverdatum': d_aanlever, 'volgnummer': n_volgnummer,
+        'overtreding': overtreding,
+        -- the offending value as delivered: the text, or the typed value written as text
+        'waarde': CASE WHEN overtreding IS NOT NULL THEN
+            CASE split_part(overtreding, '|', 2)
+                WHEN 'loonheffingennummer' THEN loonheffingennummer
+                WHEN 'ikv_id' THEN ikv_id
+                WHEN 'tijdvak_begin' THEN coalesce(tijdvak_begin, CAST(d_begin AS VARCHAR))
+                WHEN 'tijdvak_einde' THEN coalesce(tijdvak_einde, CAST(d_einde AS VARCHAR))
+                WHEN 'verloonde_uren' THEN coalesce(verloonde_uren, CAST(verloonde_uren_getypt AS VARCHAR))
+                WHEN 'code_aard_arbeidsverhouding'
+                    THEN coalesce(code_aard_arbeidsverhouding, CAST(code_aard_arbeidsverhouding_getypt AS VARCHAR))
+                WHEN 'aanleverdatum' THEN coalesce(aanleverdatum, CAST(d_aanlever AS VARCHAR))
+                WHEN 'volgnummer' THEN coalesce(volgnummer, CAST(volgnummer_getypt AS VARCHAR))
+            END
         END
-    END) AS waarde,
-    -- R15: per payroll record, this file's final version (NULL when no accepted version is on time)
+    }) FILTER (WHERE bewaard IS NOT NULL) AS bewaard,
+    -- R15: this file's final version of the record and its two highest versions (NULL when no
+    -- accepted version is on time)
     max(versie, 2) AS versies_hoogste,
-    arg_max(n_uren, versie) AS uren_finaal,
-    arg_max(n_caa, versie) AS caa_finaal,
-    arg_max(d_einde, versie) AS einde_finaal,
-    arg_max(bsn, versie) AS bsn_finaal
+    arg_max({'uren': n_uren, 'caa': n_caa, 'einde': d_einde, 'bsn': bsn}, versie) AS finaal
 FROM ingedeeld
-GROUP BY GROUPING SETS ((bewaard), (loonheffingennummer, ikv_id, d_begin));
+GROUP BY loonheffingennummer, ikv_id, d_begin;
 
 -- Step 1b (R15): this file's final version of every payroll record, for the merge over the files.
 INSERT INTO polis_records
-SELECT loonheffingennummer, ikv_id, tijdvak_begin, einde_finaal, uren_finaal, caa_finaal, bsn_finaal,
-       versies_hoogste
+SELECT record_loonheffingennummer, record_ikv_id, record_tijdvak_begin, finaal.einde, finaal.uren, finaal.caa,
+       finaal.bsn, versies_hoogste[1], coalesce(versies_hoogste[1] = versies_hoogste[2], false),
+       (SELECT coalesce(max(bestand), 0) + 1 FROM polis_records)  -- this file's number
 FROM polis_bestand
-WHERE per_record = 1 AND versies_hoogste IS NOT NULL;
+WHERE versies_hoogste IS NOT NULL;
 
 -- Step 2: the kept rows, with the BSN replaced by persoon_id = HMAC-SHA256(key, bsn). Only kept
 -- rows are hashed; the raw BSN stays in the temporary table of this connection only.
 INSERT INTO ingest.polis
 SELECT
     $bron_bestand AS bron_bestand,
-    bewaard AS regelnummer,
+    regelnummer,
     CASE WHEN bsn IS NOT NULL THEN pseudoniem(bsn, $hmac_ipad, $hmac_opad) END AS persoon_id,
     loonheffingennummer, ikv_id, tijdvak_begin, tijdvak_einde, verloonde_uren,
     code_aard_arbeidsverhouding, aanleverdatum, volgnummer,
@@ -189,5 +187,4 @@ SELECT
         WHEN 'uren_maximum' THEN 'meer verloonde uren dan 24 x dagen van het tijdvak'
         WHEN 'werkgever_onbekend' THEN 'werkgever heeft geen registerversie in het jaar van het tijdvak'
     END AS melding
-FROM polis_bestand
-WHERE per_record = 0 AND bewaard IS NOT NULL;
+FROM (SELECT unnest(rij) FROM (SELECT unnest(bewaard) AS rij FROM polis_bestand WHERE bewaard IS NOT NULL));

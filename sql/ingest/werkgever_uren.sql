@@ -2,9 +2,9 @@
 -- pass itself (sql/ingest/polis.sql): run once after the last polis file, in the same connection.
 --
 -- Input: the temporary table polis_records (one row per payroll record per file: that file's
--- final version under R1 with cut-off 1 May of Y+1, and its two highest versions). Over the files,
+-- final version under R1 with cut-off 1 May of Y+1, and whether it is there twice). Over the files,
 -- per (loonheffingennummer, ikv_id, tijdvak_begin) the version with the highest `versie` is final;
--- when the two highest versions of the record are equal (same aanleverdatum and volgnummer, as the
+-- when the highest version of the record is there twice (same aanleverdatum and volgnummer, as the
 -- cross-row rule `dubbele_versie` of sql/ingest/polis_kruiscontroles.sql) the final version is
 -- ambiguous and the record counts for nothing.
 -- Output: ingest.werkgever_uren (per loonheffingennummer, jaar, CAA: whole-year hours and records)
@@ -19,27 +19,26 @@ DELETE FROM ingest.werkgever_personen;
 CREATE OR REPLACE TEMP TABLE polis_finaal AS
 SELECT
     loonheffingennummer, ikv_id, tijdvak_begin,
-    arg_max(tijdvak_einde, versie) AS tijdvak_einde,
-    arg_max(verloonde_uren, versie) AS verloonde_uren,
-    arg_max(code_aard_arbeidsverhouding, versie) AS code_aard_arbeidsverhouding,
-    arg_max(bsn, versie) AS bsn,
-    -- the two highest versions over every file: equal = ambiguous final version
-    max(versie, 2) AS hoogste
-FROM (
-    SELECT r.*, r.versies_hoogste[1] AS versie FROM polis_records AS r
-    UNION ALL
-    -- the second-highest version of a file only matters for the tie test
-    SELECT r.loonheffingennummer, r.ikv_id, r.tijdvak_begin, NULL, NULL, NULL, NULL, NULL, r.versies_hoogste[2]
-    FROM polis_records AS r WHERE len(r.versies_hoogste) = 2
-)
+    arg_max({'einde': tijdvak_einde, 'uren': verloonde_uren, 'caa': code_aard_arbeidsverhouding, 'bsn': bsn,
+             'gelijk': gelijk}, versie) AS finaal,
+    -- the same highest version in two files is a tie too: the lowest and the highest file number
+    -- among the rows with the highest version differ
+    arg_max(bestand, CAST(versie AS HUGEINT) * 1048576 + bestand)
+        <> arg_max(bestand, CAST(versie AS HUGEINT) * 1048576 - bestand) AS gelijk_over_bestanden
+FROM polis_records
 GROUP BY loonheffingennummer, ikv_id, tijdvak_begin;
+
+CREATE OR REPLACE TEMP TABLE polis_finaal AS
+SELECT loonheffingennummer, ikv_id, tijdvak_begin, finaal.einde AS tijdvak_einde, finaal.uren AS verloonde_uren,
+       finaal.caa AS code_aard_arbeidsverhouding, finaal.bsn AS bsn
+FROM polis_finaal
+WHERE NOT finaal.gelijk AND NOT gelijk_over_bestanden;
 
 INSERT INTO ingest.werkgever_uren
 SELECT
     loonheffingennummer, year(tijdvak_begin) AS jaar, code_aard_arbeidsverhouding,
     sum(verloonde_uren) AS uren_jaar, count(*) AS tijdvakken
 FROM polis_finaal
-WHERE len(hoogste) = 1 OR hoogste[1] <> hoogste[2]
 GROUP BY ALL;
 
 INSERT INTO ingest.werkgever_personen
@@ -51,8 +50,7 @@ WITH venster AS (
                 least(tijdvak_einde, make_date(year(tijdvak_begin), $venster_einde_maand, $venster_einde_dag))) + 1)
             / (date_diff('day', tijdvak_begin, tijdvak_einde) + 1) AS uren_venster
     FROM polis_finaal
-    WHERE (len(hoogste) = 1 OR hoogste[1] <> hoogste[2])
-      AND tijdvak_begin <= make_date(year(tijdvak_begin), $venster_einde_maand, $venster_einde_dag)
+    WHERE tijdvak_begin <= make_date(year(tijdvak_begin), $venster_einde_maand, $venster_einde_dag)
       AND tijdvak_einde >= make_date(year(tijdvak_begin), $venster_begin_maand, $venster_begin_dag)
 )
 SELECT loonheffingennummer, jaar, count(*) AS personen_venster
