@@ -59,12 +59,13 @@ from typing import Sequence
 import polars as pl
 
 from pipeline.demo.bad_rows import polis_bad_rows, register_bad_rows, werkgevers_bad_rows
-from pipeline.demo.bookkeeping import Bookkeeping, bookkeeping_path, oracle
+from pipeline.demo.bookkeeping import Bookkeeping, bookkeeping_path, oracle, quotum_oracle
 from pipeline.demo.dates import random_stream
 from pipeline.demo.employers import make_employers
 from pipeline.demo.people import make_people
 from pipeline.demo.polis import make_year, number_jobs
 from pipeline.demo.reference import CELLS, KALIBRATIE_CSV, load_reference
+from pipeline.demo.werkgevers_quotum import make_quotum_rows, write_quotum_files
 from pipeline.demo.writers import bsn_str, clear, polis_files, write_polis, write_register, write_werkgevers
 
 __all__ = ["DEMO_YEARS", "generate_delivery"]
@@ -102,6 +103,8 @@ def generate_delivery(
                                random_stream(seed, 7, y)) for y in years}
         yr = {y: made[y].result() for y in years}
     rows, ikv_next = number_jobs(yr, years)
+    # METHOD R15–R17: employees outside the register and inleen credits (pipeline/demo/werkgevers_quotum.py)
+    quotum_rows = make_quotum_rows(random_stream(seed, 8), years, rows, people, emp)
 
     # ---- files: the random draws of every file in a fixed order here; building and writing the
     # files (polars, pyarrow and zlib, which release the GIL) in threads, while the oracle runs
@@ -126,6 +129,7 @@ def generate_delivery(
         tasks = write_polis(out_dir, files, yr, years, rows, polis_bad, bsn_s, lhnr_s, wrng, pool, row_counts, bad_list)
         tasks += write_werkgevers(out_dir, emp, ref, lhnr_s, wg_bad, wrng, pool, row_counts, bad_list)
         tasks += write_register(out_dir, people, bsn_s, reg_bad, wrng, pool, row_counts, bad_list)
+        tasks.append(pool.submit(write_quotum_files, out_dir, quotum_rows, bsn_s, lhnr_s, row_counts))
 
         # the oracle (R1-R6, R10) on everything written except the bad rows
         truth = oracle(rows, people, emp, ref, years)
@@ -133,6 +137,7 @@ def generate_delivery(
             for c in CELLS:
                 diff = truth["uren"][y][c] - targets[y][c]
                 assert abs(diff) < 0.05, f"calibration {y} {c}: {truth['uren'][y][c]} vs {targets[y][c]}"
+        quotum = quotum_oracle(rows, quotum_rows, people, emp, ref, years, quotum_rows.sample)
         for task in tasks:
             task.result()
 
@@ -152,6 +157,7 @@ def generate_delivery(
         bad_rows=bad_list,
         rows=row_counts,
         kalibratie_factor={y: yr[y].factor for y in years},
+        quotum=quotum,
     )
     book.write(bookkeeping_path(out_dir))
     return book
