@@ -225,3 +225,26 @@ def test_dutch_numbers():
 def test_the_compiled_chart_specs_are_what_altair_makes_of_charts_py():
     """pipeline/rapport/grafieken.vl.json is regenerated with `python -m pipeline.rapport.charts`."""
     assert json.loads(json.dumps(charts.compile_specs())) == charts.load_specs()
+
+
+def test_participation_and_quotum_summary_come_from_the_warehouse(warehouse, reports, opened):
+    """Section 8a: the rows of meting.deelname of the year and a quotum summary per sector of quotum.werkgevers."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        deelname = con.execute("SELECT sector, grootteklasse, werkgevers, deelnemend FROM meting.deelname "
+                               "WHERE jaar = 2021").fetchall()
+        sectoren = con.execute("SELECT DISTINCT coalesce(sector, 'onbekend') FROM quotum.werkgevers "
+                               "WHERE jaar = 2021").fetchall()
+    finally:
+        con.close()
+    html = reports[2021].read_text(encoding="utf-8")
+    tabel = re.search(r'<table id="deelname".*?</table>', html, re.S).group(0)
+    got = re.findall(r'<tr[^>]*><th scope="row">([^<]+)</th><td class="tekst">([^<]+)</td>(.*?)</tr>', tabel)
+    assert len(got) == len(deelname) > 0
+    want = {(s, k.replace("_", " ")): (w, d) for s, k, w, d in deelname}
+    for sector, klasse, cellen in got:
+        waarden = [opmaak.lees_getal(v) for v in re.findall(r'class="waarde">([^<]+)<', cellen)][:2]
+        assert tuple(waarden) == want[(sector, klasse)]
+    quotum = re.search(r'<table id="quotum".*?</table>', html, re.S).group(0)
+    assert {s for (s,) in sectoren} == set(re.findall(r'<tr><th scope="row">([^<]+)</th>', quotum))
+    assert "Werkgevers: deelname en quotum" in opened[2021]["tekst"]

@@ -46,8 +46,15 @@ What the data contains on purpose (the traps a correct pipeline must get right):
   'shadowing' a real record (same key, later aanleverdatum) or making a non-member look like a
   member, so that not quarantining them would change the figures.
 
+- R15–R17 (pipeline/demo/werkgevers_quotum.py): persons outside the register in their own file
+  `polis/polis_werknemers.csv` (one December employee for every employer, and a full year of
+  payroll from 2014 for a sample of ~30 employers; they never change an R1–R10 figure) and the
+  optional `inleen/inleen.csv` with credits of which about one in five exceeds the cap. The
+  bookkeeping's `quotum` holds their oracle (`bookkeeping.quotum_oracle`).
+
 The parts of the delivery each draw from their own random stream of the seed: persons (1),
-employers (2), each year's jobs (3, Y) and person fit (7, Y), file order (4), bad rows (5, 6).
+employers (2), each year's jobs (3, Y) and person fit (7, Y), file order (4), bad rows (5, 6),
+the employees outside the register and the inleen credits (8).
 """
 
 from __future__ import annotations
