@@ -267,7 +267,8 @@ def quotum_oracle(rows: dict, q, people: People, emp: Employers, ref: Reference,
             if total_ask[(le, p)] <= cap:
                 credit = Decimal(u) / 100
             else:
-                credit = (Decimal(u) * cap / total_ask[(le, p)] / 100).quantize(Decimal("0.000001"), ROUND_FLOOR)
+                # hours × 10^6 = (u/100)·(cap/100)/(total/100)·10^6, rounded down to whole micro-hours
+                credit = Decimal(u * cap * 10_000 // total_ask[(le, p)]) / 1_000_000
             c_in[bo] = c_in.get(bo, Decimal(0)) + credit
             c_out[le] = c_out.get(le, Decimal(0)) + credit
         own_emp: dict[int, int] = {}

@@ -31,7 +31,10 @@ met_plafond AS (
 SELECT jaar, uitlener_loonheffingennummer, inlener_loonheffingennummer, persoon_id, uren_opgegeven,
        uren_bij_uitlener, uren_opgegeven_persoon,
        CASE WHEN uren_opgegeven_persoon <= greatest(uren_bij_uitlener, 0) THEN uren_opgegeven
-            ELSE CAST(floor(uren_opgegeven * greatest(uren_bij_uitlener, 0) / uren_opgegeven_persoon * 1000000) / 1000000
-                      AS DECIMAL(38, 6))  -- down: the shares never add up to more than the cap
+            -- the share of the cap, rounded DOWN to a millionth of an hour (so the shares never add up
+            -- to more than the cap), exactly: in whole micro-hours, never floating point
+            ELSE CAST(CAST(uren_opgegeven * 1000000 AS HUGEINT) * CAST(greatest(uren_bij_uitlener, 0) * 1000000 AS HUGEINT)
+                      // CAST(uren_opgegeven_persoon * 1000000 AS HUGEINT) AS DECIMAL(38, 0))
+                 * CAST(0.000001 AS DECIMAL(7, 6))
        END AS uren_verrekend
 FROM met_plafond;
