@@ -224,3 +224,21 @@ def test_r16_participation_per_sector_and_size(werkdb):
         ("totaal", "vanaf_drempel"): (2, 2, 1.0), ("totaal", "onder_drempel"): (1, 0, 0.0),
         ("totaal", "totaal"): (3, 2, 2 / 3),
     }
+
+
+def test_r17_shares_of_the_cap_are_rounded_down_and_never_exceed_it(werkdb):
+    """Three borrowers ask 100 hours each of a person who had 100 at the lender: 33.333333 each (down)."""
+    insert(werkdb, "ingest.werkgevers", [versie(UITL, risicogroep=52), versie(VO, risicogroep=63, overheid=True),
+                                         versie(INL, risicogroep=63, overheid=True),
+                                         versie(RUIM, risicogroep=63, overheid=True)])
+    insert(werkdb, "ingest.polis", maanden("uz", UITL, [10] * 10 + [0, 0], caa=11))
+    insert(werkdb, "ingest.doelgroepregister", [registratie("uz")])
+    insert(werkdb, "ingest.inleen", [
+        dict(bron_bestand="inleen/i.csv", regelnummer=n, uitlener_loonheffingennummer=UITL,
+             inlener_loonheffingennummer=b, persoon_id="uz", jaar=2018, verloonde_uren=Decimal(100))
+        for n, b in ((2, VO), (3, INL), (4, RUIM))])
+    run_step(werkdb, STEPS, 2018)
+    got = [r["uren_verrekend"] for r in rows(werkdb, "SELECT uren_verrekend FROM quotum.inleen")]
+    assert got == [Decimal("33.333333")] * 3
+    (uitl,) = rows(werkdb, f"SELECT * FROM quotum.werkgevers WHERE loonheffingennummer = '{UITL}'")
+    assert uitl["uren_uitgeleend_af"] == Decimal("99.999999") and uitl["uren_arbeidsbeperkten"] == Decimal("0.000001")
