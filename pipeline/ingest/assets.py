@@ -96,7 +96,8 @@ def prepare_polis(con, root, read) -> None:
     con.execute(
         "CREATE OR REPLACE TEMP TABLE polis_records (loonheffingennummer VARCHAR, ikv_id VARCHAR, "
         "tijdvak_begin DATE, tijdvak_einde DATE, verloonde_uren DECIMAL(18, 6), "
-        "code_aard_arbeidsverhouding INTEGER, bsn VARCHAR, versie BIGINT, gelijk BOOLEAN, bestand INTEGER)")
+        "code_aard_arbeidsverhouding INTEGER, bsn VARCHAR, versie BIGINT, gelijk BOOLEAN, bestand INTEGER, "
+        "regel BIGINT)")
 
 
 def ingest_extract(

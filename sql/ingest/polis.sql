@@ -23,13 +23,14 @@
 -- counted, neither in December (R2, R4) nor over the whole year for the quotum (R17, C). Accepted
 -- rows that are not kept are counted in the same pass, so that rows read = kept + not kept holds
 -- by counting, not by subtraction.
--- The pass groups the rows by payroll record (loonheffingennummer, ikv_id, tijdvak_begin): per
--- record it counts the rows read and the accepted rows not kept, lists the kept rows, and — for
+-- The pass groups the rows by payroll record (loonheffingennummer, ikv_id, tijdvak_begin) and
+-- `bewaard` (so a kept row is a group of its own, and the rows not kept of a record one group): per
+-- group it counts the rows read and the accepted rows not kept, holds the kept row, and — for
 -- METHOD R15, over ALL accepted rows of every person, in the same aggregate (no second scan) —
--- keeps the version that is final in this file under R1 (latest aanleverdatum on or before
+-- keeps the version that is final in the group under R1 (latest aanleverdatum on or before
 -- 1 May of Y+1 = $afsluitdatum_maand_dag, ties to the highest volgnummer; the pair packed in one
 -- BIGINT `versie`) with its hours, CAA, end date and BSN, and whether the highest version is
--- there twice (a tie). sql/ingest/werkgever_uren.sql merges the records of the files.
+-- there twice (a tie). sql/ingest/werkgever_uren.sql merges the groups of all files per record.
 CREATE OR REPLACE TEMP TABLE polis_bestand AS
 WITH tekst AS (
     SELECT
@@ -121,10 +122,12 @@ ingedeeld AS (
 SELECT
     -- the payroll record (R1's key); rejected rows group on whatever their key columns hold
     loonheffingennummer AS record_loonheffingennummer, ikv_id AS record_ikv_id, d_begin AS record_tijdvak_begin,
+    bewaard,
     count(*) AS rijen,
     count(*) FILTER (WHERE bewaard IS NULL) AS rijen_niet_bewaard,
-    -- the kept rows of this record, each as one value
-    list({
+    min(regelnummer) AS eerste_regel,
+    -- a kept row (a group of its own) as one value
+    any_value({
         'regelnummer': regelnummer,
         'bsn': bsn, 'loonheffingennummer': loonheffingennummer, 'ikv_id': ikv_id,
         'tijdvak_begin': d_begin, 'tijdvak_einde': d_einde, 'verloonde_uren': n_uren,
@@ -144,19 +147,20 @@ SELECT
                 WHEN 'volgnummer' THEN coalesce(volgnummer, CAST(volgnummer_getypt AS VARCHAR))
             END
         END
-    }) FILTER (WHERE bewaard IS NOT NULL) AS bewaard,
+    }) FILTER (WHERE bewaard IS NOT NULL) AS rij,
     -- R15: this file's final version of the record and its two highest versions (NULL when no
     -- accepted version is on time)
     max(versie, 2) AS versies_hoogste,
     arg_max({'uren': n_uren, 'caa': n_caa, 'einde': d_einde, 'bsn': bsn}, versie) AS finaal
 FROM ingedeeld
-GROUP BY loonheffingennummer, ikv_id, d_begin;
+GROUP BY loonheffingennummer, ikv_id, d_begin, bewaard;
 
 -- Step 1b (R15): this file's final version of every payroll record, for the merge over the files.
 INSERT INTO polis_records
 SELECT record_loonheffingennummer, record_ikv_id, record_tijdvak_begin, finaal.einde, finaal.uren, finaal.caa,
        finaal.bsn, versies_hoogste[1], coalesce(versies_hoogste[1] = versies_hoogste[2], false),
-       (SELECT coalesce(max(bestand), 0) + 1 FROM polis_records)  -- this file's number
+       (SELECT coalesce(max(bestand), 0) + 1 FROM polis_records),  -- this file's number
+       eerste_regel
 FROM polis_bestand
 WHERE versies_hoogste IS NOT NULL;
 
@@ -187,4 +191,4 @@ SELECT
         WHEN 'uren_maximum' THEN 'meer verloonde uren dan 24 x dagen van het tijdvak'
         WHEN 'werkgever_onbekend' THEN 'werkgever heeft geen registerversie in het jaar van het tijdvak'
     END AS melding
-FROM (SELECT unnest(rij) FROM (SELECT unnest(bewaard) AS rij FROM polis_bestand WHERE bewaard IS NOT NULL));
+FROM (SELECT unnest(rij) FROM polis_bestand WHERE bewaard IS NOT NULL);

@@ -1,8 +1,9 @@
 -- METHOD R15 (first half) — the hours of every person per employer, year and CAA, from the polis
 -- pass itself (sql/ingest/polis.sql): run once after the last polis file, in the same connection.
 --
--- Input: the temporary table polis_records (one row per payroll record per file: that file's
--- final version under R1 with cut-off 1 May of Y+1, and whether it is there twice). Over the files,
+-- Input: the temporary table polis_records (one row per group of the polis pass — a kept row, or
+-- the rows not kept of a payroll record — per file: the group's final version under R1 with
+-- cut-off 1 May of Y+1, and whether it is there twice). Over the files,
 -- per (loonheffingennummer, ikv_id, tijdvak_begin) the version with the highest `versie` is final;
 -- when the highest version of the record is there twice (same aanleverdatum and volgnummer, as the
 -- cross-row rule `dubbele_versie` of sql/ingest/polis_kruiscontroles.sql) the final version is
@@ -21,18 +22,19 @@ SELECT
     loonheffingennummer, ikv_id, tijdvak_begin,
     arg_max({'einde': tijdvak_einde, 'uren': verloonde_uren, 'caa': code_aard_arbeidsverhouding, 'bsn': bsn,
              'gelijk': gelijk}, versie) AS finaal,
-    -- the same highest version in two files is a tie too: the lowest and the highest file number
-    -- among the rows with the highest version differ
-    arg_max(bestand, CAST(versie AS HUGEINT) * 1048576 + bestand)
-        <> arg_max(bestand, CAST(versie AS HUGEINT) * 1048576 - bestand) AS gelijk_over_bestanden
-FROM polis_records
+    -- the same highest version in two groups (two kept rows, or two files) is a tie too: the lowest
+    -- and the highest group id (file number × 2^40 + the group's first line) among the groups
+    -- with the highest version differ
+    arg_max(groep, CAST(versie AS HUGEINT) * 1152921504606846976 + groep)
+        <> arg_max(groep, CAST(versie AS HUGEINT) * 1152921504606846976 - groep) AS gelijk_over_groepen
+FROM (SELECT *, CAST(bestand AS BIGINT) * 1099511627776 + regel AS groep FROM polis_records)
 GROUP BY loonheffingennummer, ikv_id, tijdvak_begin;
 
 CREATE OR REPLACE TEMP TABLE polis_finaal AS
 SELECT loonheffingennummer, ikv_id, tijdvak_begin, finaal.einde AS tijdvak_einde, finaal.uren AS verloonde_uren,
        finaal.caa AS code_aard_arbeidsverhouding, finaal.bsn AS bsn
 FROM polis_finaal
-WHERE NOT finaal.gelijk AND NOT gelijk_over_bestanden;
+WHERE NOT finaal.gelijk AND NOT gelijk_over_groepen;
 
 INSERT INTO ingest.werkgever_uren
 SELECT
