@@ -241,7 +241,7 @@ def quotum_oracle(rows: dict, q, people: People, emp: Employers, ref: Reference,
                     cnt = dn.setdefault(f"{s}|{k}", [0, 0])
                     cnt[0] += 1
                     cnt[1] += int(formal_h[e] > 0)
-        result["deelname"][y] = dn
+        result["deelname"][str(y)] = dn  # text keys: the bookkeeping is JSON
         # C own: registered persons' whole-year hours, CAA rules at this employer (R17)
         cand = cur[person[cur] < n_gen]
         cand = cand[quotum_member(person[cand], tb[cand], te[cand])]
@@ -275,7 +275,7 @@ def quotum_oracle(rows: dict, q, people: People, emp: Employers, ref: Reference,
         for (e, _), u in own.items():
             own_emp[e] = own_emp.get(e, 0) + u
         liable = has_cur & has_prev & (a >= threshold_c) & (a_prev >= threshold_c)
-        result["totalen"][y] = {"werkgevers": int(has_cur.sum()), "uren_totaal": float(a[has_cur].sum()) / 100,
+        result["totalen"][str(y)] = {"werkgevers": int(has_cur.sum()), "uren_totaal": float(a[has_cur].sum()) / 100,
                                 "quotumplichtig": int(liable.sum())}
         per: dict[str, dict] = {}
         for e in sorted(report_set):
@@ -293,5 +293,5 @@ def quotum_oracle(rows: dict, q, people: People, emp: Employers, ref: Reference,
                 "quotumplichtig": bool(liable[e]), "uren_arbeidsbeperkten": float(c), "quotumtekort_tienden": tekort,
                 "sector": str(sector[e]) if ver_ok[e] else None,
             }
-        result["werkgevers"][y] = per
+        result["werkgevers"][str(y)] = per
     return result

@@ -84,6 +84,16 @@ def _read(con, source, sql_file: str, params: dict) -> None:
 POLIS_TEMPORARY_TABLES = ("polis_bestand", "polis_records", "register_bsn", "werkgever_jaren")
 
 
+def create_polis_records(con) -> None:
+    """The temporary table the polis pass fills for METHOD R15 (sql/ingest/polis.sql step 1b): per
+    group of every file its final version; sql/ingest/werkgever_uren.sql merges it."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE polis_records (loonheffingennummer VARCHAR, ikv_id VARCHAR, "
+        "tijdvak_begin DATE, tijdvak_einde DATE, verloonde_uren DECIMAL(18, 6), "
+        "code_aard_arbeidsverhouding INTEGER, bsn VARCHAR, versie BIGINT, gelijk BOOLEAN, bestand INTEGER, "
+        "regel BIGINT)")
+
+
 def prepare_polis(con, root, read) -> None:
     """The temporary tables the polis pass (sql/ingest/polis.sql) looks up on every row: which BSNs
     are in the register at all, and in which years each accepted employer has a register version.
@@ -92,12 +102,7 @@ def prepare_polis(con, root, read) -> None:
     for register_file in discover(root, "doelgroepregister"):
         read(con, register_file, "ingest/register_bsn.sql", {})
     run_sql(con, "ingest/werkgever_jaren.sql")
-    # METHOD R15: each file's final version of every payroll record (all persons), from the same pass
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE polis_records (loonheffingennummer VARCHAR, ikv_id VARCHAR, "
-        "tijdvak_begin DATE, tijdvak_einde DATE, verloonde_uren DECIMAL(18, 6), "
-        "code_aard_arbeidsverhouding INTEGER, bsn VARCHAR, versie BIGINT, gelijk BOOLEAN, bestand INTEGER, "
-        "regel BIGINT)")
+    create_polis_records(con)
 
 
 def ingest_extract(
