@@ -243,7 +243,7 @@ def test_participation_and_quotum_summary_come_from_the_warehouse(warehouse, rep
     assert len(got) == len(deelname) > 0
     want = {(s, k.replace("_", " ")): (w, d) for s, k, w, d in deelname}
     for sector, klasse, cellen in got:
-        waarden = [opmaak.lees_getal(v) for v in re.findall(r'class="waarde">([^<]+)<', cellen)][:2]
+        waarden = [opmaak.lees_getal(v) for v in re.findall(r'class="waarde">([^<]+)<', cellen)[:2]]
         assert tuple(waarden) == want[(sector, klasse)]
     quotum = re.search(r'<table id="quotum".*?</table>', html, re.S).group(0)
     assert {s for (s,) in sectoren} == set(re.findall(r'<tr><th scope="row">([^<]+)</th>', quotum))
