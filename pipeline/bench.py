@@ -12,7 +12,9 @@
 3. time the floor: sql/bench/floor.sql, one DuckDB query over the Parquet files (same DuckDB
    memory_limit / threads / temp_directory as the pipeline, from the same environment variables);
 4. check that both agree: the pipeline's werk.uren_per_cel of year Y (inleen summed over markt and
-   overheid, i.e. before the verdeelsleutel) against the floor's three cells, within 1e-6 relative;
+   overheid, i.e. before the verdeelsleutel) against the floor's three cells, and the employer
+   totals of METHOD R15 (werk.werkgever_totalen: employers, sum of A, persons with window hours,
+   employers at or above the quotum threshold) against the floor's, within 1e-6 relative;
 5. time the pipeline once more on the CSV form (another warehouse) and report polis rows / second,
    and check its cells too;
 6. print the step timings and, as the last line,
@@ -42,7 +44,9 @@ from pipeline.sqlfiles import parameters_used, sql_text
 
 BENCH_KEY = "bench-sleutel-niet-voor-productie"
 TOLERANCE = 1e-6
-CELLS = ("formeel_markt", "formeel_overheid", "inleen")
+CELLS = ("formeel_markt", "formeel_overheid", "inleen",
+         # METHOD R15 (werk.werkgever_totalen of the year): employers, sum of A, persons, employers ≥ threshold
+         "werkgevers", "uren_totaal", "personen_venster", "werkgevers_vanaf_drempel")
 SEED = 1
 DEFAULT_PROVISIONAL_SHARE = 0.67
 
@@ -154,10 +158,18 @@ def _pipeline_cells(warehouse: Path, year: int) -> dict[str, float]:
     con = duckdb.connect(str(work), read_only=True)
     try:
         rows = con.execute("SELECT sector, vorm, uren FROM werk.uren_per_cel WHERE jaar = ?", [year]).fetchall()
+        totals = con.execute(
+            "SELECT count(*), coalesce(sum(uren_totaal), 0), coalesce(sum(personen_venster), 0), "
+            "count(*) FILTER (WHERE uren_totaal >= (SELECT CAST(waarde AS DECIMAL(38, 6)) FROM ref.parameters "
+            "WHERE naam = 'quotum_drempel_uren')) FROM werk.werkgever_totalen WHERE jaar = ?", [year]).fetchone()
     finally:
         con.close()
     cell = {(s, v): float(u) for s, v, u in rows}
     return {
+        "werkgevers": float(totals[0]),
+        "uren_totaal": float(totals[1]),
+        "personen_venster": float(totals[2]),
+        "werkgevers_vanaf_drempel": float(totals[3]),
         "formeel_markt": cell.get(("markt", "formeel"), 0.0),
         "formeel_overheid": cell.get(("overheid", "formeel"), 0.0),
         "inleen": cell.get(("markt", "inleen"), 0.0) + cell.get(("overheid", "inleen"), 0.0),
@@ -199,6 +211,7 @@ def floor_parameters(delivery: Path, year: int) -> dict:
         "afsluitdatum": month_day(year + 1, ref["afsluitdatum_maand_dag"]),
         "peildatum_werkgever": dt.date(year - 1, 12, 31),
         "sectorfonds_drempel": float(ref["sectorfonds_drempel"]),
+        "quotum_drempel_uren": float(ref["quotum_drempel_uren"]),
     }
 
 
@@ -328,7 +341,7 @@ def mismatch_message(result: dict) -> str:
     ]
     return (
         f"De pijplijn en de floor (sql/bench/floor.sql) geven voor {result['year']} op schaal {result['scale']} "
-        f"niet dezelfde decemberuren per cel (tolerantie {TOLERANCE:g} relatief): {'; '.join(parts)}. "
+        f"niet dezelfde decemberuren per cel of werkgeverstotalen (R15) (tolerantie {TOLERANCE:g} relatief): {'; '.join(parts)}. "
         "Een van beide past docs/METHOD.md R1–R6 anders toe; vergelijk werk.uren_per_cel in de werkruimte "
         "(<warehouse>.werk/werkruimte.duckdb) met de stappen van de floor."
     )

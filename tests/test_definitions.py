@@ -21,14 +21,15 @@ def test_definitions_load_with_job_schedule_and_checks():
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert keys == {
-        "levering/polis", "levering/werkgevers", "levering/doelgroepregister", "ref/referentiedata",
-        "ingest/werkgevers", "ingest/doelgroepregister", "ingest/polis",
+        "levering/polis", "levering/werkgevers", "levering/doelgroepregister", "levering/inleen",
+        "ref/referentiedata", "ingest/werkgevers", "ingest/doelgroepregister", "ingest/polis", "ingest/inleen",
         "werk/definitieve_versies", "werk/na_afsluitdatum", "werk/venster_uren", "werk/doelgroep_uren",
         "werk/werkgever_peildatum", "werk/vorm_uren", "werk/telbare_uren", "werk/uren_per_cel", "werk/banen_per_cel",
         "meting/verdeelsleutel", "meting/banen", "meting/realisatie", "meting/personen",
         "meting/banen_overheidssector", "meting/banen_regio",
         "werk/register_jaar", "werk/persoon_jaar", "werk/stromen_personen",
         "meting/stromen", "meting/duurzaamheid", "meting/register_stromen",
+        "werk/werkgever_totalen", "meting/deelname", "werk/quotum_uren", "quotum/inleen", "quotum/werkgevers",
         "kwaliteit/great_expectations",
         "audit/runs", "audit/invoerbestanden", "audit/referentiewaarden", "audit/grootboek", "audit/bijdragen",
         "publicatie/warehouse", "publicatie/rapport", "scenario/warehouse",
@@ -44,7 +45,7 @@ def test_definitions_load_with_job_schedule_and_checks():
     assert schedule.cron_schedule == "0 6 2 5 *"
     checks = {k.name for k in graph.asset_check_keys}
     assert {"rijen_sluiten", "quarantaine_onder_drempel", "grootboek_sluit", "gx_werkgevers",
-            "gx_doelgroepregister", "gx_polis_venster", "stromen_sluiten", "register_sluit"} <= checks
+            "gx_doelgroepregister", "gx_polis_venster", "gx_inleen", "stromen_sluiten", "register_sluit"} <= checks
 
 
 def test_the_graph_follows_what_each_sql_step_reads():
@@ -56,6 +57,9 @@ def test_the_graph_follows_what_each_sql_step_reads():
         parents[AssetKey(["werk", "uren_per_cel"])]
     assert AssetKey(["ingest", "polis"]) in parents[AssetKey(["werk", "definitieve_versies"])]
     assert AssetKey(["ref", "referentiedata"]) in parents[AssetKey(["werk", "doelgroep_uren"])]
+    # R15 reads the employer totals of the polis pass; R17's crediting reads the inleen extract
+    assert AssetKey(["ingest", "polis"]) in parents[AssetKey(["werk", "werkgever_totalen"])]
+    assert AssetKey(["ingest", "inleen"]) in parents[AssetKey(["quotum", "inleen"])]
     assert AssetKey(["kwaliteit", "great_expectations"]) in parents[AssetKey(["publicatie", "warehouse"])]
 
 

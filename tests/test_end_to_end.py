@@ -284,3 +284,47 @@ def test_flow_drilldown_holds_each_person_once_and_sums_to_the_flows(demo):
                    GROUP BY ALL) AS p USING (jaar, basisjaar, categorie, cel)
         WHERE abs(s.banen - CAST(coalesce(p.uren, 0) AS DOUBLE) / (25.5 * 31 / 7)) > 1e-9""").fetchall()
     assert off == []
+def test_employer_totals_and_quotum_equal_the_generators_bookkeeping(demo):
+    """METHOD R15–R17 against pipeline.demo.bookkeeping.quotum_oracle (numpy, from the generator's arrays):
+    per year the number of employers with payroll, the sum of A and the number liable; per sampled
+    employer (and every inleen lender and borrower) A, A(Y−1), liability, C after crediting and the tekort."""
+    book, con, _, _ = demo
+    checked = 0
+    for year, totals in book.quotum["totalen"].items():
+        n, a, liable = con.execute(
+            "SELECT count(*), sum(uren_totaal), count(*) FILTER (WHERE quotumplichtig) FROM quotum.werkgevers "
+            "WHERE jaar = ?", [int(year)]).fetchone()
+        assert (n, liable) == (totals["werkgevers"], totals["quotumplichtig"]), year
+        assert float(a) == pytest.approx(totals["uren_totaal"], abs=1e-6)
+        got = {r[0]: r[1:] for r in con.execute(
+            "SELECT loonheffingennummer, sector, uren_totaal, uren_totaal_vorig_jaar, quotumplichtig, "
+            "uren_arbeidsbeperkten, quotumtekort FROM quotum.werkgevers WHERE jaar = ?", [int(year)]).fetchall()}
+        for lhn, want in book.quotum["werkgevers"][year].items():
+            sector, a_y, a_prev, plichtig, c, tekort = got[lhn]
+            assert sector == want["sector"] and plichtig is want["quotumplichtig"], (year, lhn)
+            assert float(a_y) == pytest.approx(want["uren_totaal"], abs=1e-6)
+            assert (a_prev is None) == (want["uren_totaal_vorig_jaar"] is None)
+            if a_prev is not None:
+                assert float(a_prev) == pytest.approx(want["uren_totaal_vorig_jaar"], abs=1e-6)
+            assert float(c) == pytest.approx(want["uren_arbeidsbeperkten"], abs=1e-6), (year, lhn)
+            assert (None if tekort is None else int(tekort * 10)) == want["quotumtekort_tienden"], (year, lhn)
+            checked += 1
+    assert checked > 100
+    # some sampled employers owe a tekort, and none pays a levy (Wfsv art. 122na)
+    assert con.execute("SELECT count(*) FROM quotum.werkgevers WHERE quotumtekort > 0").fetchone()[0] > 0
+    assert con.execute("SELECT count(*) FROM quotum.werkgevers WHERE heffing <> 0").fetchone()[0] == 0
+    # inleen credits never exceed the person's hours at the lender
+    assert con.execute("SELECT count(*) FROM quotum.inleen WHERE uren_verrekend > uren_opgegeven "
+                       "OR (uren_opgegeven_persoon > uren_bij_uitlener AND uren_verrekend > uren_bij_uitlener)"
+                       ).fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM quotum.inleen WHERE uren_opgegeven_persoon > uren_bij_uitlener"
+                       ).fetchone()[0] > 0
+
+
+def test_participation_equals_the_generators_bookkeeping(demo):
+    book, con, _, _ = demo
+    for year, cells in book.quotum["deelname"].items():
+        got = {f"{s}|{k}": [w, d] for s, k, w, d in con.execute(
+            "SELECT sector, grootteklasse, werkgevers, deelnemend FROM meting.deelname WHERE jaar = ?",
+            [int(year)]).fetchall()}
+        assert got == cells, year

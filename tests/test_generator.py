@@ -236,7 +236,7 @@ def test_delivery_layout_and_formats(delivery):
     out, book, _ = delivery
     assert bookkeeping_path(out).is_file()
     assert bookkeeping_path(out).parent == out.parent
-    assert sorted(p.name for p in out.iterdir()) == ["doelgroepregister", "polis", "werkgevers"]
+    assert sorted(p.name for p in out.iterdir()) == ["doelgroepregister", "inleen", "polis", "werkgevers"]
     names = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
     assert names == {f for extract in book.rows.values() for f in extract}
     assert not any(n.endswith(".json") for n in names)

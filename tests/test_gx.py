@@ -66,6 +66,16 @@ def clean_frame(name: str) -> pd.DataFrame:
             "code_aard_arbeidsverhouding": [1, 1, 11],
             "aanleverdatum": _dates("2025-01-10", "2024-12-05", "2025-02-01"),
         })
+    if name == "inleen":
+        return pd.DataFrame({
+            "bron_bestand": ["i.csv"] * 2,
+            "regelnummer": [2, 3],
+            "uitlener_loonheffingennummer": [LHN, LHN],
+            "inlener_loonheffingennummer": [LHN2, LHN2],
+            "persoon_id": [PID, pseudonym("111222333")],
+            "jaar": [2013, 2024],  # the first year allowed
+            "verloonde_uren": [0.0, 1234.5],  # zero allowed
+        })
     raise KeyError(name)
 
 
@@ -128,6 +138,18 @@ BROKEN = [
     ("polis_venster", f"{PAIR}(max_uren, verloonde_uren)", _set("verloonde_uren", 744.000001, row=0)),
     ("polis_venster", "expect_compound_columns_to_be_unique(jaar, loonheffingennummer, ikv_id, tijdvak_begin)",
      _duplicate_key),
+    ("inleen", f"{NN}(uitlener_loonheffingennummer)", _set("uitlener_loonheffingennummer", None)),
+    ("inleen", f"{NN}(inlener_loonheffingennummer)", _set("inlener_loonheffingennummer", None)),
+    ("inleen", f"{NN}(persoon_id)", _set("persoon_id", None)),
+    ("inleen", f"{NN}(jaar)", _set("jaar", None)),
+    ("inleen", f"{NN}(verloonde_uren)", _set("verloonde_uren", None)),
+    ("inleen", "expect_column_values_to_match_regex(uitlener_loonheffingennummer)",
+     _set("uitlener_loonheffingennummer", "12345678L01")),
+    ("inleen", "expect_column_values_to_match_regex(inlener_loonheffingennummer)",
+     _set("inlener_loonheffingennummer", "123456789L1")),
+    ("inleen", "expect_column_values_to_match_regex(persoon_id)", _set("persoon_id", "123456782")),
+    ("inleen", "expect_column_values_to_be_between(jaar)", _set("jaar", 2012)),
+    ("inleen", "expect_column_values_to_be_between(verloonde_uren)", _set("verloonde_uren", -0.01)),
 ]
 
 

@@ -59,8 +59,9 @@ def ingest(con: duckdb.DuckDBPyConnection, delivery: Path, extract: str, key: st
         _read(con, source, f"ingest/{extract}.sql", {**params, "bron_bestand": source.relative})
         if extract == "polis":
             counts[source.relative] = con.execute(
-                "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen) FILTER (WHERE bewaard IS NULL), 0) "
-                "FROM polis_bestand").fetchone()
+                "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen_niet_bewaard), 0) FROM polis_bestand").fetchone()
+    if extract == "polis":  # METHOD R15: the files' payroll records merged (as ingest_extract)
+        run_sql(con, "ingest/werkgever_uren.sql", params)
     for temporary in POLIS_TEMPORARY_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {temporary}")
     if CROSS_ROW_SQL[extract]:
@@ -340,7 +341,7 @@ def test_polis_keeps_rejected_rows_and_rows_that_can_be_counted(con, tmp_path):
     base = GOOD["polis"]
     write_csv(tmp_path / "polis" / "p.csv", POLIS_COLUMNS, [
         {**base, "ikv_id": "a"},                                                          # 2: December, registered
-        {**base, "ikv_id": "b", "tijdvak_begin": "2021-11-01", "tijdvak_einde": "2021-11-30"},  # 3: November
+        {**base, "ikv_id": "b", "tijdvak_begin": "2021-11-01", "tijdvak_einde": "2021-11-30"},  # 3: November (quotum, R17)
         {**base, "ikv_id": "c", "bsn": BSN[5]},                                           # 4: not in the register
         {**base, "ikv_id": "d", "bsn": "123456789", "tijdvak_begin": "2021-11-01",
          "tijdvak_einde": "2021-11-30"},                                                  # 5: rejected: always kept
@@ -351,10 +352,11 @@ def test_polis_keeps_rejected_rows_and_rows_that_can_be_counted(con, tmp_path):
     counts = ingest(con, tmp_path, "polis")
     assert verdict(con, "polis") == [
         ("polis/p.csv", 2, None, None, None),
+        ("polis/p.csv", 3, None, None, None),
         ("polis/p.csv", 5, "bsn_elfproef", "bsn", hmac_hex("123456789")),
         ("polis/p.csv", 6, None, None, None),
     ]
-    assert counts == {"polis/p.csv": (5, 2)}  # read = kept (3) + accepted but not kept (2)
+    assert counts == {"polis/p.csv": (5, 1)}  # read = kept (4) + accepted but not kept (1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -767,3 +769,40 @@ def test_missing_and_empty_extract_folder(tmp_path):
     (tmp_path / "polis" / ".verborgen").write_text("x")  # any other hidden file stops the run
     with pytest.raises(DeliveryError, match=r"^Bestand polis/\.verborgen: verborgen bestand"):
         discover(tmp_path, "polis")
+
+
+MORE_BSN = ["300000005", "300000017", "300000029", "300000030"]  # elfproef-valid, not in the register
+
+
+def test_polis_pass_totals_every_persons_final_hours_per_employer_year_and_caa(con, tmp_path):
+    """METHOD R15 from the polis pass: all persons (registered or not), whole year, R1's final version
+    over the files (cut-off 1 May of Y+1), an ambiguous final version counts for nothing, rejected rows
+    never; persons counted with hours > 0 in the window of their year."""
+    base = GOOD["polis"]
+    nov = {"tijdvak_begin": "2021-11-01", "tijdvak_einde": "2021-11-30"}
+    write_csv(tmp_path / "polis" / "p1.csv", POLIS_COLUMNS, [
+        {**base, "ikv_id": "a", "verloonde_uren": "100"},                              # December, registered
+        {**base, "ikv_id": "a", **nov, "verloonde_uren": "90"},                        # superseded in p2
+        {**base, "ikv_id": "b", "bsn": BSN[5], "verloonde_uren": "40"},                # not registered: counts for A
+        {**base, "ikv_id": "b", "bsn": BSN[5], "verloonde_uren": "45", "volgnummer": "2"},  # same day, higher volgnummer
+        {**base, "ikv_id": "c", "bsn": MORE_BSN[0], "verloonde_uren": "10", "code_aard_arbeidsverhouding": "11"},
+        {**base, "ikv_id": "c", "bsn": MORE_BSN[0], "verloonde_uren": "99", "code_aard_arbeidsverhouding": "11",
+         "aanleverdatum": "2022-05-02"},                                               # after the cut-off
+        {**base, "ikv_id": "d", "bsn": MORE_BSN[1], "verloonde_uren": "7", "aanleverdatum": "2022-02-01"},
+        {**base, "ikv_id": "d", "bsn": MORE_BSN[1], "verloonde_uren": "8", "aanleverdatum": "2022-02-01"},  # tie: ambiguous
+        {**base, "ikv_id": "e", "bsn": "123456789", "verloonde_uren": "1000"},         # rejected (elfproef)
+        {**base, "ikv_id": "f", "bsn": MORE_BSN[2], "verloonde_uren": "-5"},                # reversal only: no person
+    ])
+    write_csv(tmp_path / "polis" / "p2.csv", POLIS_COLUMNS, [
+        {**base, "ikv_id": "a", **nov, "verloonde_uren": "80", "aanleverdatum": "2022-03-01"},  # final November
+        {**base, "ikv_id": "g", "bsn": MORE_BSN[3], "tijdvak_begin": "2020-06-01", "tijdvak_einde": "2020-06-30",
+         "verloonde_uren": "30", "aanleverdatum": "2020-07-10"},                       # another year
+    ])
+    write_register(tmp_path, bsns=BSN[:5])
+    ingest(con, tmp_path, "polis")
+    uren = {(j, c): (float(u), n) for _, j, c, u, n in con.execute(
+        "SELECT loonheffingennummer, jaar, code_aard_arbeidsverhouding, uren_jaar, tijdvakken "
+        "FROM ingest.werkgever_uren").fetchall()}
+    assert uren == {(2021, 1): (100 + 80 + 45 - 5, 4), (2021, 11): (10.0, 1), (2020, 1): (30.0, 1)}
+    personen = sorted(con.execute("SELECT jaar, personen_venster FROM ingest.werkgever_personen").fetchall())
+    assert personen == [(2021, 3)]  # a, b, c (d is ambiguous, f has -5 hours, e rejected)

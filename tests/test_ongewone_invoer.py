@@ -312,10 +312,14 @@ def test_parquet_timestamps_give_the_date_as_written_whatever_the_session_zone(c
                      "WHERE regel IS NULL ORDER BY 1, 2")
     assert [tuple(r.values()) for r in kept] == [
         ("polis/a.parquet", "a0", D("2021-12-01"), D("2021-12-31"), D("2022-01-15")),
+        ("polis/a.parquet", "a1", D("2022-01-01"), D("2022-01-31"), D("2022-02-15")),
+        ("polis/a.parquet", "a2", D("2021-07-01"), D("2021-07-31"), D("2021-08-15")),
         ("polis/b.parquet", "b0", D("2021-12-01"), D("2021-12-31"), D("2022-01-15")),
-    ]  # a.parquet 'a1' and 'a2' are accepted but not kept: their periods do not touch December
+    ]  # every accepted row of a registered person is kept (the quotum needs the whole year, R17)
     assert verdict(con, "polis") == [
         ("polis/a.parquet", 1, None, None, None),
+        ("polis/a.parquet", 2, None, None, None),
+        ("polis/a.parquet", 3, None, None, None),
         ("polis/a.parquet", 4, "datum_ongeldig", "aanleverdatum", "2022-01-15 13:45:00"),
         ("polis/b.parquet", 1, None, None, None),
         ("polis/c.parquet", 1, "datum_ongeldig", "aanleverdatum", "2022-01-15 00:00:00.000000001"),

@@ -10,6 +10,7 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.ingest.assets import create_polis_records
 from pipeline.ingest.reader import SourceFile, create_source_view
 from pipeline.resources import PseudonymKeyResource, load_reference
 from pipeline.sqlfiles import run_sql
@@ -132,9 +133,11 @@ def ingest(tmp: Path, rows: list[dict]) -> list[tuple]:
                                                sw_bedrijf=False, arbeidsmarktregio="AMR01")])
         con.execute("CREATE TEMP TABLE register_bsn AS SELECT DISTINCT bsn FROM (VALUES ('123456782')) AS t(bsn)")
         run_sql(con, "ingest/werkgever_jaren.sql")
+        create_polis_records(con)
         create_source_view(con, SourceFile("polis", path, "polis/polis.csv", "csv"))
         params = {**PseudonymKeyResource(key=TEST_KEY).pads(), "bron_bestand": "polis/polis.csv",
-                  "venster_begin_maand": 12, "venster_begin_dag": 1, "venster_einde_maand": 12, "venster_einde_dag": 31}
+                  "venster_begin_maand": 12, "venster_begin_dag": 1, "venster_einde_maand": 12, "venster_einde_dag": 31,
+                  "afsluitdatum_maand_dag": "05-01"}
         run_sql(con, "ingest/polis.sql", params)
         kept = con.execute("SELECT regelnummer, regel, kolom FROM ingest.polis ORDER BY regelnummer").fetchall()
         total = con.execute("SELECT sum(rijen) FROM polis_bestand").fetchone()[0]

@@ -244,3 +244,24 @@ def test_the_flows_section_shows_meting_stromen(warehouse, opened):
     for _, categorie, _ in expected:
         assert STROOM_NAAM[categorie] in text
     assert "Het bestand heeft geen stromen" in opened[2012]["tekst"]
+def test_participation_and_quotum_summary_come_from_the_warehouse(warehouse, reports, opened):
+    """Section 8a: the rows of meting.deelname of the year and a quotum summary per sector of quotum.werkgevers."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        deelname = con.execute("SELECT sector, grootteklasse, werkgevers, deelnemend FROM meting.deelname "
+                               "WHERE jaar = 2021").fetchall()
+        sectoren = con.execute("SELECT DISTINCT coalesce(sector, 'onbekend') FROM quotum.werkgevers "
+                               "WHERE jaar = 2021").fetchall()
+    finally:
+        con.close()
+    html = reports[2021].read_text(encoding="utf-8")
+    tabel = re.search(r'<table id="deelname".*?</table>', html, re.S).group(0)
+    got = re.findall(r'<tr[^>]*><th scope="row">([^<]+)</th><td class="tekst">([^<]+)</td>(.*?)</tr>', tabel)
+    assert len(got) == len(deelname) > 0
+    want = {(s, k.replace("_", " ")): (w, d) for s, k, w, d in deelname}
+    for sector, klasse, cellen in got:
+        waarden = [opmaak.lees_getal(v) for v in re.findall(r'class="waarde">([^<]+)<', cellen)[:2]]
+        assert tuple(waarden) == want[(sector, klasse)]
+    quotum = re.search(r'<table id="quotum".*?</table>', html, re.S).group(0)
+    assert {s for (s,) in sectoren} == set(re.findall(r'<tr><th scope="row">([^<]+)</th>', quotum))
+    assert "Werkgevers: deelname en quotum" in opened[2021]["tekst"]

@@ -12,7 +12,7 @@ from pipeline.paths import SQL_DIR
 from pipeline.sqlfiles import sql_text
 from pipeline.steps import Step, StepHeaderError, rule_views, steps, topological
 
-TABLE = re.compile(r"\b(werk|staging|ref|meting|ingest|kwaliteit|audit)\.([a-z_0-9]+)\b")
+TABLE = re.compile(r"\b(werk|staging|ref|meting|ingest|kwaliteit|audit|quotum)\.([a-z_0-9]+)\b")
 STEP_FILES = [s for folder in ("meting", "audit") for s in steps(folder)]
 
 
@@ -72,6 +72,7 @@ SHARED = {
     r"datum_einde\s*>\s*\w*\.?datum_ingang": "schema/regels.sql",  # R4 one-day registrations
     r"'markt',\s*(?:CAST\()?\w+\.aandeel_markt": "schema/regels.sql",  # R7 split over the sectors
     r"\*\s*31\s*/\s*7|/\s*7\.0": "schema/macros.sql",  # R8 divisor
+    r"overheidswerkgever\s+AND\s+\w*\.?uren_sectorfonds_aandeel\s*<": "schema/regels.sql",  # R6 sector
 }
 
 

@@ -62,7 +62,7 @@ def test_after_apply_every_table_view_and_column_carries_its_dutch_comment(comme
         assert "Tabel 1 van de Kamerbrief" in view
         # schemas cannot carry COMMENT ON in DuckDB: their descriptions are rows of main.woordenboek
         schemas = dict(con.execute("SELECT schema, omschrijving FROM main.woordenboek WHERE soort = 'schema'").fetchall())
-        assert set(schemas) == {"main", "meting", "kwaliteit", "audit", "scenario"}
+        assert set(schemas) == {"main", "meting", "kwaliteit", "audit", "scenario", "quotum"}
         assert con.execute("SELECT count(*) FROM main.woordenboek").fetchone()[0] == len(objects_in(con))
     finally:
         con.close()
@@ -146,7 +146,7 @@ def test_the_dictionary_file_is_well_formed_and_a_broken_one_is_named(tmp_path):
 
 def test_the_readme_tables_are_generated_from_the_dictionary():
     text = README_PATH.read_text(encoding="utf-8")
-    assert [s.replace(" ", "") for s in readme_blocks(text)] == ["meting,scenario,kwaliteit,main", "audit"]
+    assert [s.replace(" ", "") for s in readme_blocks(text)] == ["meting,scenario,quotum,kwaliteit,main", "audit"]
     assert render_readme(text) == text, (
         "README.md differs from data/woordenboek.csv: run `uv run --frozen python -m pipeline.publicatie.dictionary "
         "--readme` and commit the result")

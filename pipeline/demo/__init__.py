@@ -11,7 +11,9 @@ One module per part of the delivery:
 - `polis`       each year's payroll records with every version (R1/R3), ikv_id numbering
 - `bad_rows`    the planted rows that break an EXTRACTS rule
 - `writers`     the files: CSV / CSV.gz / Parquet variants, shuffling, bad rows placed
-- `bookkeeping` the oracle (R1-R6, R10 on the generator's arrays) and `Bookkeeping`
+- `werkgevers_quotum` employees outside the register (December for every employer, a full-year
+                sample of ~30 employers from 2014) and inleen credits, for R15–R17
+- `bookkeeping` the oracle (R1-R6, R10 and R15-R17 on the generator's arrays) and `Bookkeeping`
 - `delivery`    `generate_delivery`, tying it together
 - `keys`, `national`: the demo's provisional keys and the national-size bench generator
 

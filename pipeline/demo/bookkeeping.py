@@ -25,7 +25,7 @@ from pipeline.demo.employers import Employers, cells, effective
 from pipeline.demo.people import GRONDSLAGEN, People, _pad_counting, counting_mask, member_in_period
 from pipeline.demo.reference import CELLS, EXCL, FM, FO, INL, Reference
 
-__all__ = ["CATEGORIES", "Bookkeeping", "bookkeeping_path", "flows", "oracle"]
+__all__ = ["CATEGORIES", "Bookkeeping", "bookkeeping_path", "flows", "oracle", "quotum_oracle"]
 
 CATEGORIES = ("blijver", "nieuw_werk", "registratie_effect", "nieuw_geregistreerd_en_werk", "werk_verloren",
               "uit_register", "saldo_overig")
@@ -63,6 +63,7 @@ class Bookkeeping:
     banen_ongeteld: dict[str, dict[str, float]] = field(default_factory=dict)  # registratie_effect: cel -> banen
     duurzaamheid: dict[str, list[int]] = field(default_factory=dict)  # [personen_basisjaar, werkt_nog]
     register_stromen: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # grondslag -> [in, uit]
+    quotum: dict = field(default_factory=dict)  # METHOD R15–R17 (quotum_oracle), keys as text
 
     def banen(self, year: int) -> dict[str, float]:
         return {cell: hours / self.uren_per_baan_venster for cell, hours in self.uren[year].items()}
@@ -228,3 +229,179 @@ def flows(state: dict[int, dict[str, np.ndarray]], years: Sequence[int], nulmeti
 
 
 _CEL = {"fm": FM, "fo": FO, "inl": INL}
+# --------------------------------------------------------------------------- METHOD R15–R17
+
+
+def _reference_csv(name: str) -> list[dict]:
+    import csv
+
+    from pipeline.paths import REFERENCE_DIR
+
+    with (REFERENCE_DIR / name).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _final_rows(key: np.ndarray, tb: np.ndarray, aanl: np.ndarray, vol: np.ndarray, cutoff: np.ndarray) -> np.ndarray:
+    """R1 over (key, tb): indices of the latest version on or before the cut-off (then volgnummer)."""
+    idx = np.flatnonzero(aanl <= cutoff)
+    idx = idx[lexsort_int((vol[idx], aanl[idx], tb[idx], key[idx]))]
+    last = np.ones(len(idx), dtype=bool)
+    last[:-1] = (key[idx][1:] != key[idx][:-1]) | (tb[idx][1:] != tb[idx][:-1])
+    return idx[last]
+
+
+def quotum_oracle(rows: dict, q, people: People, emp: Employers, ref: Reference, years: Sequence[int],
+                  report: Sequence[int]) -> dict:
+    """METHOD R15–R17 from the generator's arrays (numpy and Python integers; never the pipeline's SQL).
+
+    `rows` are the generator's polis rows (bad rows excluded), `q` the added rows of
+    pipeline.demo.werkgevers_quotum (persons outside the register, inleen credits). Returns per year
+    of `years`: the participation per sector and size class (R16), totals over all employers (the
+    number with payroll, the sum of A, the number liable) and, for the employers in `report` plus
+    every inleen lender and borrower, A, A(Y−1), liability, C (after crediting) and the tekort in
+    tenths of a baan (None without a published percentage or when not liable)."""
+    from decimal import ROUND_FLOOR, Decimal
+
+    params = {r["naam"]: r["waarde"] for r in _reference_csv("parameters.csv")}
+    threshold_c = int(Decimal(params["quotum_drempel_uren"]) * 100)
+    d_hours = int(Decimal(params["quotum_uren_per_baan_per_jaar"]))
+    percentages = {(int(r["jaar"]), r["sector"]): int(Decimal(r["quotumpercentage"]) * 100)
+                   for r in _reference_csv("quotumpercentage.csv")}
+    quotum_grondslag = {r["grondslag"] for r in _reference_csv("quotum_grondslag.csv") if r["telt_mee_quotum"] == "J"}
+
+    n_gen = people.n
+    person = np.concatenate([rows["person"], n_gen + q.person])
+    emp_i = np.concatenate([rows["emp"], q.emp])
+    caa = np.concatenate([rows["caa"], q.caa])
+    tb = np.concatenate([rows["tb"], q.tb])
+    te = np.concatenate([rows["te"], q.te])
+    uren = np.concatenate([rows["uren"], q.uren])  # centi-hours
+    aanl = np.concatenate([rows["aanl"], q.aanl])
+    vol = np.concatenate([rows["vol"], q.vol])
+    # a record key per job: the generator's job ids, then one per added (person, employer, ikv)
+    _, added_job = np.unique(np.stack([q.person, q.emp, np.unique(q.ikv, return_inverse=True)[1]], axis=1),
+                             axis=0, return_inverse=True)
+    key = np.concatenate([rows["job"], int(rows["job"].max()) + 1 + added_job.ravel()])
+    year = year_of(tb)
+    cutoffs = np.array([ref.cutoff(int(y)) for y in range(1960, 2041)])
+    final = _final_rows(key, tb, aanl, vol, cutoffs[year - 1960])
+    f_year = year[final]
+
+    # quotum registrations (R17: counting grondslagen plus VOORZIENING, not one day), per person
+    qmask = np.isin(np.array(GRONDSLAGEN)[people.reg_grondslag], list(quotum_grondslag)) & (
+        people.reg_einde != people.reg_ingang)
+    rp, ri, re_ = people.reg_person[qmask], people.reg_ingang[qmask], people.reg_einde[qmask]
+
+    def quotum_member(p: np.ndarray, b: np.ndarray, e: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(p), dtype=bool)
+        gen = p < n_gen
+        order = np.argsort(rp, kind="stable")
+        sp, si, se = rp[order], ri[order], re_[order]
+        start = np.searchsorted(sp, p[gen])
+        stop = np.searchsorted(sp, p[gen], side="right")
+        res = np.zeros(int(gen.sum()), dtype=bool)
+        bb, ee = b[gen], e[gen]
+        for c in range(int((stop - start).max()) if len(start) else 0):
+            has = start + c < stop
+            j = np.where(has, start + c, 0)
+            res |= has & (si[j] <= ee) & (se[j] >= bb)
+        out[gen] = res
+        return out
+
+    def sector_of(ver: np.ndarray) -> np.ndarray:
+        overheid = emp.v_owg[ver] & (emp.v_aandeel[ver] < round(ref.sectorfonds_drempel * 100))
+        return np.where(overheid, "overheid", "markt")
+
+    result: dict = {"deelname": {}, "totalen": {}, "werkgevers": {}}
+    report_set = set(int(e) for e in report) | set(q.inl_lender.tolist()) | set(q.inl_borrower.tolist())
+    for y in years:
+        eff, _ = effective(emp, y)
+        ver_ok = eff >= 0
+        ver = np.where(ver_ok, eff, 0)
+        srg, sw = emp.v_srg[ver], emp.v_sw[ver] & ver_ok
+
+        def a_hours(rows_idx: np.ndarray) -> np.ndarray:
+            e, c = emp_i[rows_idx], caa[rows_idx]
+            out_a = ((srg[e] == 52) & np.isin(c, [11, 82])) | (sw[e] & np.isin(c, [21, 22, 23]))
+            return np.bincount(e[~out_a], weights=uren[rows_idx][~out_a], minlength=emp.n)
+
+        cur, prev = final[f_year == y], final[f_year == y - 1]
+        a = np.rint(a_hours(cur)).astype(np.int64)  # centi-hours (exact integers)
+        a_prev = np.rint(a_hours(prev)).astype(np.int64)
+        has_cur = np.bincount(emp_i[cur], minlength=emp.n) > 0
+        has_prev = np.bincount(emp_i[prev], minlength=emp.n) > 0
+        # persons with December hours > 0 per employer (R15), and counted formal December hours (R16)
+        h = december_hours(tb[cur], te[cur], uren[cur] / 100.0, y)
+        pe = np.unique(np.stack([emp_i[cur], person[cur]], axis=1), axis=0, return_inverse=True)
+        per_pair = np.bincount(pe[1].ravel(), weights=h)
+        persons = np.bincount(pe[0][per_pair > 0][:, 0], minlength=emp.n)
+        gen_cur = cur[person[cur] < n_gen]
+        hg = december_hours(tb[gen_cur], te[gen_cur], uren[gen_cur] / 100.0, y)
+        member = member_in_period(people, person[gen_cur], tb[gen_cur], te[gen_cur])
+        cell = cells(caa[gen_cur], ver[emp_i[gen_cur]], emp, ref)
+        formal = member & np.isin(cell, [FM, FO])
+        formal_h = np.bincount(emp_i[gen_cur][formal], weights=hg[formal], minlength=emp.n)
+        with_persons = has_cur & (persons > 0)
+        sector = sector_of(ver)
+        klasse = np.where(a < threshold_c, "onder_drempel", "vanaf_drempel")
+        dn: dict[str, list[int]] = {}
+        for e in np.flatnonzero(with_persons).tolist():
+            for s in (sector[e], "totaal"):
+                for k in (klasse[e], "totaal"):
+                    cnt = dn.setdefault(f"{s}|{k}", [0, 0])
+                    cnt[0] += 1
+                    cnt[1] += int(formal_h[e] > 0)
+        result["deelname"][str(y)] = dn  # text keys: the bookkeeping is JSON
+        # C own: registered persons' whole-year hours, CAA rules at this employer (R17)
+        cand = cur[person[cur] < n_gen]
+        cand = cand[quotum_member(person[cand], tb[cand], te[cand])]
+        c_caa, c_emp = caa[cand], emp_i[cand]
+        counts = ~np.isin(c_caa, [21, 24]) & (~sw[c_emp] | (c_caa == 22))
+        cand = cand[counts]
+        own: dict[tuple[int, int], int] = {}
+        for e, p, u in zip(emp_i[cand].tolist(), person[cand].tolist(), uren[cand].tolist()):
+            own[(e, p)] = own.get((e, p), 0) + u
+        # inleen credits of year y (Decimal hours), capped per (lender, person)
+        sel = q.inl_year == y
+        asks: dict[tuple[int, int, int], int] = {}
+        for le, bo, p, u in zip(q.inl_lender[sel].tolist(), q.inl_borrower[sel].tolist(),
+                                q.inl_person[sel].tolist(), q.inl_uren[sel].tolist()):
+            asks[(le, bo, p)] = asks.get((le, bo, p), 0) + u
+        total_ask: dict[tuple[int, int], int] = {}
+        for (le, _, p), u in asks.items():
+            total_ask[(le, p)] = total_ask.get((le, p), 0) + u
+        c_in: dict[int, Decimal] = {}
+        c_out: dict[int, Decimal] = {}
+        for (le, bo, p), u in asks.items():
+            cap = max(own.get((le, p), 0), 0)
+            if total_ask[(le, p)] <= cap:
+                credit = Decimal(u) / 100
+            else:
+                # hours × 10^6 = (u/100)·(cap/100)/(total/100)·10^6, rounded down to whole micro-hours
+                credit = Decimal(u * cap * 10_000 // total_ask[(le, p)]) / 1_000_000
+            c_in[bo] = c_in.get(bo, Decimal(0)) + credit
+            c_out[le] = c_out.get(le, Decimal(0)) + credit
+        own_emp: dict[int, int] = {}
+        for (e, _), u in own.items():
+            own_emp[e] = own_emp.get(e, 0) + u
+        liable = has_cur & has_prev & (a >= threshold_c) & (a_prev >= threshold_c)
+        result["totalen"][str(y)] = {"werkgevers": int(has_cur.sum()), "uren_totaal": float(a[has_cur].sum()) / 100,
+                                "quotumplichtig": int(liable.sum())}
+        per: dict[str, dict] = {}
+        for e in sorted(report_set):
+            if not has_cur[e] and e not in c_in and e not in c_out:
+                continue
+            c = Decimal(own_emp.get(e, 0)) / 100 + c_in.get(e, Decimal(0)) - c_out.get(e, Decimal(0))
+            b = percentages.get((y, str(sector[e]))) if ver_ok[e] else None
+            tekort = None
+            if liable[e] and b is not None:
+                quotum_h = int(a[e]) * b // 10000  # hundredths of an hour: A × B, down
+                c_h = int((c * 100).to_integral_value(ROUND_FLOOR))
+                tekort = max(quotum_h - c_h, 0) * 10 // (d_hours * 100)  # tenths of a baan, down
+            per[str(emp.lhnr[e])] = {
+                "uren_totaal": float(a[e]) / 100, "uren_totaal_vorig_jaar": float(a_prev[e]) / 100 if has_prev[e] else None,
+                "quotumplichtig": bool(liable[e]), "uren_arbeidsbeperkten": float(c), "quotumtekort_tienden": tekort,
+                "sector": str(sector[e]) if ver_ok[e] else None,
+            }
+        result["werkgevers"][str(y)] = per
+    return result

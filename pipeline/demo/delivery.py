@@ -46,9 +46,16 @@ What the data contains on purpose (the traps a correct pipeline must get right):
   'shadowing' a real record (same key, later aanleverdatum) or making a non-member look like a
   member, so that not quarantining them would change the figures.
 
+- R15–R17 (pipeline/demo/werkgevers_quotum.py): persons outside the register in their own file
+  `polis/polis_werknemers.csv` (one December employee for every employer, and a full year of
+  payroll from 2014 for a sample of ~30 employers; they never change an R1–R10 figure) and the
+  optional `inleen/inleen.csv` with credits of which about one in five exceeds the cap. The
+  bookkeeping's `quotum` holds their oracle (`bookkeeping.quotum_oracle`).
+
 The parts of the delivery each draw from their own random stream of the seed: persons (1),
 employers (2), each year's jobs (3, Y) and person fit (7, Y), file order (4), bad rows (5, 6),
 the persons who already work before they are registered (8; `voorwerk`).
+the employees outside the register and the inleen credits (9).
 """
 
 from __future__ import annotations
@@ -60,13 +67,14 @@ from typing import Sequence
 import polars as pl
 
 from pipeline.demo.bad_rows import polis_bad_rows, register_bad_rows, werkgevers_bad_rows
-from pipeline.demo.bookkeeping import Bookkeeping, bookkeeping_path, oracle
+from pipeline.demo.bookkeeping import Bookkeeping, bookkeeping_path, oracle, quotum_oracle
 from pipeline.demo.dates import random_stream
 from pipeline.demo.employers import make_employers
 from pipeline.demo.people import make_people
 from pipeline.demo.voorwerk import add_voorwerk
 from pipeline.demo.polis import make_year, number_jobs
 from pipeline.demo.reference import CELLS, KALIBRATIE_CSV, load_reference
+from pipeline.demo.werkgevers_quotum import make_quotum_rows, write_quotum_files
 from pipeline.demo.writers import bsn_str, clear, polis_files, write_polis, write_register, write_werkgevers
 
 __all__ = ["DEMO_YEARS", "generate_delivery"]
@@ -104,6 +112,8 @@ def generate_delivery(
                                random_stream(seed, 7, y)) for y in years}
         yr = {y: made[y].result() for y in years}
     rows, ikv_next = number_jobs(yr, years)
+    # METHOD R15–R17: employees outside the register and inleen credits (pipeline/demo/werkgevers_quotum.py)
+    quotum_rows = make_quotum_rows(random_stream(seed, 9), years, rows, people, emp)
 
     # ---- files: the random draws of every file in a fixed order here; building and writing the
     # files (polars, pyarrow and zlib, which release the GIL) in threads, while the oracle runs
@@ -128,6 +138,7 @@ def generate_delivery(
         tasks = write_polis(out_dir, files, yr, years, rows, polis_bad, bsn_s, lhnr_s, wrng, pool, row_counts, bad_list)
         tasks += write_werkgevers(out_dir, emp, ref, lhnr_s, wg_bad, wrng, pool, row_counts, bad_list)
         tasks += write_register(out_dir, people, bsn_s, reg_bad, wrng, pool, row_counts, bad_list)
+        tasks.append(pool.submit(write_quotum_files, out_dir, quotum_rows, bsn_s, lhnr_s, row_counts))
 
         # the oracle (R1-R6, R10) on everything written except the bad rows
         truth = oracle(rows, people, emp, ref, years)
@@ -138,6 +149,7 @@ def generate_delivery(
             for c in CELLS:
                 diff = truth["uren"][y][c] - targets[y][c]
                 assert abs(diff) < 0.05, f"calibration {y} {c}: {truth['uren'][y][c]} vs {targets[y][c]}"
+        quotum = quotum_oracle(rows, quotum_rows, people, emp, ref, years, quotum_rows.sample)
         for task in tasks:
             task.result()
 
@@ -162,6 +174,7 @@ def generate_delivery(
         banen_ongeteld=truth["banen_ongeteld"],
         duurzaamheid=truth["duurzaamheid"],
         register_stromen=truth["register_stromen"],
+        quotum=quotum,
     )
     book.write(bookkeeping_path(out_dir))
     return book

@@ -44,6 +44,7 @@ REFERENCE = AssetKey(["ref", "referentiedata"])
 WERKGEVERS = AssetKey(["ingest", "werkgevers"])
 DOELGROEPREGISTER = AssetKey(["ingest", "doelgroepregister"])
 POLIS = AssetKey(["ingest", "polis"])
+INLEEN = AssetKey(["ingest", "inleen"])
 
 
 def _reference_version() -> str:
@@ -80,7 +81,17 @@ def _read(con, source, sql_file: str, params: dict) -> None:
         raise Failure(description=str(describe_read_error(source, exc))) from None
 
 
-POLIS_TEMPORARY_TABLES = ("polis_bestand", "register_bsn", "werkgever_jaren")
+POLIS_TEMPORARY_TABLES = ("polis_bestand", "polis_records", "register_bsn", "werkgever_jaren")
+
+
+def create_polis_records(con) -> None:
+    """The temporary table the polis pass fills for METHOD R15 (sql/ingest/polis.sql step 1b): per
+    group of every file its final version; sql/ingest/werkgever_uren.sql merges it."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE polis_records (loonheffingennummer VARCHAR, ikv_id VARCHAR, "
+        "tijdvak_begin DATE, tijdvak_einde DATE, verloonde_uren DECIMAL(18, 6), "
+        "code_aard_arbeidsverhouding INTEGER, bsn VARCHAR, versie BIGINT, gelijk BOOLEAN, bestand INTEGER, "
+        "regel BIGINT)")
 
 
 def prepare_polis(con, root, read) -> None:
@@ -91,6 +102,7 @@ def prepare_polis(con, root, read) -> None:
     for register_file in discover(root, "doelgroepregister"):
         read(con, register_file, "ingest/register_bsn.sql", {})
     run_sql(con, "ingest/werkgever_jaren.sql")
+    create_polis_records(con)
 
 
 def ingest_extract(
@@ -130,8 +142,7 @@ def ingest_extract(
             if extract == "polis":
                 # The polis pass counts what it read and what it did not keep (sql/ingest/polis.sql).
                 rows_read, not_kept = con.execute(
-                    "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen) FILTER (WHERE bewaard IS NULL), 0) "
-                    "FROM polis_bestand").fetchone()
+                    "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen_niet_bewaard), 0) FROM polis_bestand").fetchone()
             else:
                 rows_read = con.execute("SELECT count(*) FROM bron").fetchone()[0]
                 not_kept = 0
@@ -147,6 +158,8 @@ def ingest_extract(
                 [extract, source.relative, source.format, source.bytes, source.sha256(), rows_read,
                  context.run.run_id, not_kept, footer],
             )
+        if extract == "polis":
+            run_sql(con, "ingest/werkgever_uren.sql", params)  # METHOD R15: merge the files' records
         for temporary in POLIS_TEMPORARY_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {temporary}")
         if cross_checks:
@@ -219,7 +232,7 @@ def doelgroepregister(
 @asset(key=POLIS, group_name=GROUP, check_specs=_check_specs(POLIS),
        deps=[REFERENCE, WERKGEVERS, DOELGROEPREGISTER, SOURCE_KEYS["polis"], SOURCE_KEYS["doelgroepregister"]],
        code_version=ingest_version(["ingest/polis.sql", "ingest/register_bsn.sql", "ingest/werkgever_jaren.sql",
-                              "ingest/polis_kruiscontroles.sql"]),
+                                    "ingest/polis_kruiscontroles.sql", "ingest/werkgever_uren.sql"]),
        description="Payroll records (docs/EXTRACTS.md §1), BSN pseudonymised, checked within and across extracts.")
 def polis(
     context: AssetExecutionContext,
@@ -228,6 +241,19 @@ def polis(
     pseudonym_key: PseudonymKeyResource,
 ):
     yield from ingest_extract(context, "polis", delivery, warehouse, pseudonym_key, "ingest/polis_kruiscontroles.sql")
+
+
+@asset(key=INLEEN, group_name=GROUP, check_specs=_check_specs(INLEEN),
+       deps=[REFERENCE, WERKGEVERS, SOURCE_KEYS["inleen"]],
+       code_version=sql_hash(["ingest/inleen.sql"]),
+       description="Optional inleen credits (docs/EXTRACTS.md §6), BSN pseudonymised, checked; absent folder = no rows.")
+def inleen(
+    context: AssetExecutionContext,
+    delivery: DeliveryResource,
+    warehouse: WarehouseResource,
+    pseudonym_key: PseudonymKeyResource,
+):
+    yield from ingest_extract(context, "inleen", delivery, warehouse, pseudonym_key, None)
 
 
 def _reconcile(warehouse: WarehouseResource, extract: str) -> AssetCheckResult:
@@ -277,5 +303,5 @@ def _quarantine_share(warehouse: WarehouseResource, extract: str) -> AssetCheckR
     )
 
 
-ASSETS = [referentiedata, werkgevers, doelgroepregister, polis]
+ASSETS = [referentiedata, werkgevers, doelgroepregister, polis, inleen]
 CHECKS: list = []  # the extracts' checks are check_specs of their assets

@@ -42,7 +42,9 @@ import duckdb
 from pipeline.paths import file_sha256
 from pipeline.sqlfiles import run_sql
 
-EXTRACTS = ("werkgevers", "doelgroepregister", "polis")
+EXTRACTS = ("werkgevers", "doelgroepregister", "polis", "inleen")
+# Extracts a delivery may leave out (docs/EXTRACTS.md §6): a missing folder means no rows, not an error.
+OPTIONAL_EXTRACTS = {"inleen"}
 
 # Contract columns per extract; the ones that may be absent from a file (then all NULL) are optional.
 COLUMNS: dict[str, list[str]] = {
@@ -56,11 +58,13 @@ COLUMNS: dict[str, list[str]] = {
         "arbeidsmarktregio",
     ],
     "doelgroepregister": ["bsn", "grondslag", "datum_ingang", "datum_einde", "woonregio"],
+    "inleen": ["uitlener_loonheffingennummer", "inlener_loonheffingennummer", "bsn", "jaar", "verloonde_uren"],
 }
 OPTIONAL: dict[str, set[str]] = {
     "polis": set(),
     "werkgevers": {"naam", "geldig_tot", "overheidssector"},
     "doelgroepregister": {"datum_einde"},
+    "inleen": set(),
 }
 SUFFIXES = (".csv", ".csv.gz", ".parquet")
 
@@ -74,7 +78,7 @@ TYPED: dict[str, dict[str, str]] = {
 }
 # Contract decimals (docs/EXTRACTS.md: ',' is the decimal mark). A Parquet number in one of these columns
 # that goes the text route is written with ',' so that it meets the same rule as a CSV value.
-DECIMALS = {"verloonde_uren", "uren_sectorfonds_aandeel"}
+DECIMALS = {"verloonde_uren", "uren_sectorfonds_aandeel"}  # also inleen.verloonde_uren
 _SMALL_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT")
 _FRACTIONAL = ("DOUBLE", "FLOAT", "DECIMAL(")
 
@@ -160,6 +164,8 @@ def _scan(delivery: Path, extract: str) -> tuple[list[SourceFile], list[IgnoredF
     """The data files and the ignored litter of one extract folder; anything else stops the run."""
     root = delivery.resolve()
     folder = delivery / extract
+    if extract in OPTIONAL_EXTRACTS and not folder.exists() and not folder.is_symlink():
+        return [], []  # an optional extract left out: a complete delivery without its rows
     if not folder.is_dir():
         raise DeliveryError(f"Levering {delivery}: map '{extract}/' ontbreekt (docs/EXTRACTS.md).")
     if not folder.resolve().is_relative_to(root):
@@ -227,7 +233,7 @@ def _scan(delivery: Path, extract: str) -> tuple[list[SourceFile], list[IgnoredF
         seen[identity] = relative
         fmt = "parquet" if path.name.lower().endswith(".parquet") else "csv"
         files.append(SourceFile(extract, path, relative, fmt))
-    if not files:
+    if not files and extract not in OPTIONAL_EXTRACTS:
         raise DeliveryError(f"Levering {delivery}: map '{extract}/' bevat geen bestanden.")
     return files, ignored
 

@@ -1,7 +1,8 @@
 """Great Expectations (group 'kwaliteit'): the independent second look at the accepted rows.
 
-One step validates the three suites (pipeline/kwaliteit/gx.py): the accepted employer versions,
-the accepted register intervals and the final payroll versions of every year of the run. Frames
+One step validates the four suites (pipeline/kwaliteit/gx.py): the accepted employer versions,
+the accepted register intervals, the final payroll versions of every year of the run and the
+accepted inleen credits. Frames
 go from DuckDB to Parquet and are validated in the worker process that the GX resource started
 when the run began (pipeline/kwaliteit/worker.py), so the main process never waits for GX's import
 while it ingests and measures. A blocking check per suite stops the publication. The Data Docs
@@ -25,7 +26,7 @@ from dagster import (
     multi_asset,
 )
 
-from pipeline.ingest.assets import DOELGROEPREGISTER, WERKGEVERS
+from pipeline.ingest.assets import DOELGROEPREGISTER, INLEEN, WERKGEVERS
 from pipeline.kwaliteit.gx import SUITES, export_frame
 from pipeline.kwaliteit.offline import DataDocsOfflineError
 from pipeline.kwaliteit.worker import GxWorkerResource
@@ -35,7 +36,7 @@ from pipeline.resources import MeetopdrachtResource, WarehouseResource
 from pipeline.sqlfiles import sql_hash
 
 GX = AssetKey(["kwaliteit", "great_expectations"])
-FRAME_DEPS = [WERKGEVERS, DOELGROEPREGISTER, AssetKey(["werk", "definitieve_versies"])]
+FRAME_DEPS = [WERKGEVERS, DOELGROEPREGISTER, INLEEN, AssetKey(["werk", "definitieve_versies"])]
 # Ordering only: the suites run after the audit steps, the last DuckDB work before publication, so
 # the worker's GX import overlaps with as much of the run as possible.
 AFTER = [AssetKey(["audit", "grootboek"]), AssetKey(["audit", "bijdragen"])]
@@ -45,8 +46,8 @@ AFTER = [AssetKey(["audit", "grootboek"]), AssetKey(["audit", "bijdragen"])]
     name="great_expectations",
     specs=[AssetSpec(GX, deps=[*FRAME_DEPS, *AFTER], group_name="kwaliteit",
                      code_version=sql_hash([f"kwaliteit/{s}.sql" for s in SUITES]),
-                     description="Great Expectations suites werkgevers, doelgroepregister and polis_venster "
-                                 "(final versions of every year of the run); Data Docs per run.")],
+                     description="Great Expectations suites werkgevers, doelgroepregister, polis_venster "
+                                 "(final versions of every year of the run) and inleen; Data Docs per run.")],
     check_specs=[AssetCheckSpec(f"gx_{suite}", asset=GX, blocking=True,
                                 description=f"Great Expectations suite {suite}") for suite in SUITES],
     partitions_def=YEARS,

@@ -10,6 +10,7 @@ Suites (built in code; code lists read from data/reference, see `_codes`):
 - werkgevers          accepted rows of staging.werkgevers
 - doelgroepregister   accepted rows of staging.doelgroepregister
 - polis_venster       werk.definitieve_versies of the run's years (final versions: the key is unique)
+- inleen              accepted rows of staging.inleen (the optional inleen/ extract, METHOD R17)
 
 These are a second, independent look at rows the ingestion SQL already accepted; a failure
 means a rule in sql/ingest or sql/meting lets something through.
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     import pandas
     from great_expectations import ExpectationSuite
 
-SUITES = ("werkgevers", "doelgroepregister", "polis_venster")
+SUITES = ("werkgevers", "doelgroepregister", "polis_venster", "inleen")
 
 # Full-match patterns. `\Z`, not `$`: GX runs `Series.str.contains`, and Python's `$` also
 # matches before a trailing newline ("123456789L12\n" would pass with `$`).
@@ -119,6 +120,16 @@ def build_suite(name: str) -> ExpectationSuite:
             not_before("max_uren", "verloonde_uren"),  # verloonde_uren <= 24 x days
             # Final versions (METHOD R1): one row per payroll record.
             E.ExpectCompoundColumnsToBeUnique(column_list=["jaar", "loonheffingennummer", "ikv_id", "tijdvak_begin"]),
+        ]
+    elif name == "inleen":
+        expectations = [
+            *not_null("uitlener_loonheffingennummer", "inlener_loonheffingennummer", "persoon_id", "jaar",
+                      "verloonde_uren"),
+            E.ExpectColumnValuesToMatchRegex(column="uitlener_loonheffingennummer", regex=LOONHEFFINGENNUMMER),
+            E.ExpectColumnValuesToMatchRegex(column="inlener_loonheffingennummer", regex=LOONHEFFINGENNUMMER),
+            E.ExpectColumnValuesToMatchRegex(column="persoon_id", regex=PSEUDONIEM),
+            E.ExpectColumnValuesToBeBetween(column="jaar", min_value=2013),
+            E.ExpectColumnValuesToBeBetween(column="verloonde_uren", min_value=0),
         ]
     else:
         raise KeyError(f"unknown GX suite {name!r}; known: {', '.join(SUITES)}")

@@ -26,7 +26,7 @@ from dagster import (
     multi_asset,
 )
 
-from pipeline.ingest.assets import DOELGROEPREGISTER, POLIS, REFERENCE, WERKGEVERS
+from pipeline.ingest.assets import DOELGROEPREGISTER, INLEEN, POLIS, REFERENCE, WERKGEVERS
 from pipeline.partitions import NULMETING_YEAR, YEARS
 from pipeline.publicatie.preview import tabel1_markdown
 from pipeline.resources import MeetopdrachtResource, WarehouseResource
@@ -40,8 +40,10 @@ STEPS = steps("meting")
 SOURCE_TABLES = {
     "staging.polis": [POLIS], "ingest.polis": [POLIS],
     "staging.werkgevers": [WERKGEVERS], "staging.doelgroepregister": [DOELGROEPREGISTER],
-    "ingest.bestanden": [POLIS, WERKGEVERS, DOELGROEPREGISTER],
-    "kwaliteit.bestanden": [POLIS, WERKGEVERS, DOELGROEPREGISTER],
+    "staging.inleen": [INLEEN],
+    "ingest.werkgever_uren": [POLIS], "ingest.werkgever_personen": [POLIS],
+    "ingest.bestanden": [POLIS, WERKGEVERS, DOELGROEPREGISTER, INLEEN],
+    "kwaliteit.bestanden": [POLIS, WERKGEVERS, DOELGROEPREGISTER, INLEEN],
 }
 
 

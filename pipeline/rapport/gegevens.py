@@ -70,6 +70,8 @@ class Gegevens:
     # METHOD §5: meting.stromen of Y per base year (the nulmeting and the previous measured year):
     # per category the persons (distinct, audit.stromen_personen) and banen per cel and in total
     stromen: list[dict] = None
+    deelname: list[dict] = None  # meting.deelname of Y (R16): sector × grootteklasse, with totals
+    quotum: list[dict] = None  # quotum.werkgevers of Y summed per sector (R17)
 
 
 def lees(con: duckdb.DuckDBPyConnection, warehouse: Path, jaar: int) -> Gegevens:
@@ -164,6 +166,18 @@ def lees(con: duckdb.DuckDBPyConnection, warehouse: Path, jaar: int) -> Gegevens
             json.dumps(hashes, sort_keys=True).encode("utf-8")).hexdigest()
     run = next((r for r in runs if jaar in r["jaren"]), None) or {}
     sleutel = con.execute("SELECT vingerafdruk FROM audit.sleutel").fetchone()
+    deelname = rows(con, """SELECT sector, grootteklasse, werkgevers, deelnemend, aandeel FROM meting.deelname
+                              WHERE jaar = ? ORDER BY sector = 'totaal', sector, grootteklasse = 'totaal',
+                                    grootteklasse""", [jaar])
+    quotum = rows(con, """
+        SELECT coalesce(sector, 'onbekend') AS sector, count(*) AS werkgevers,
+               count(*) FILTER (WHERE quotumplichtig) AS quotumplichtig,
+               any_value(quotumpercentage) AS quotumpercentage,
+               count(*) FILTER (WHERE quotumtekort > 0) AS met_tekort,
+               sum(quotumtekort) AS tekort_banen, sum(heffing) AS heffing,
+               sum(uren_ingeleend_bij) AS uren_ingeleend,
+               any_value(reden) FILTER (WHERE quotumplichtig) AS reden
+        FROM quotum.werkgevers WHERE jaar = ? GROUP BY ALL ORDER BY sector""", [jaar])
 
     stromen = _stromen(con, jaar)
 
@@ -178,6 +192,7 @@ def lees(con: duckdb.DuckDBPyConnection, warehouse: Path, jaar: int) -> Gegevens
         kwaliteit_zelfde_levering=zelfde, runs=runs, run=run, invoerbestanden=invoerbestanden,
         referentie=referentie, referentie_nulmeting=referentie_nulmeting,
         vingerafdruk=sleutel[0] if sleutel else None,
+        deelname=deelname, quotum=quotum,
     )
 
 

@@ -17,12 +17,12 @@ WITH levering AS (
     SELECT 2, 'polis rijen in quarantaine', 'EXTRACTS §1', regel, count(*), NULL
     FROM ingest.polis WHERE regel IS NOT NULL GROUP BY regel
     UNION ALL
-    SELECT 3, 'polis rijen geaccepteerd en bewaard', 'R2, R4', 'tijdvak in venster, persoon in register',
+    SELECT 3, 'polis rijen geaccepteerd en bewaard', 'R4, R17', 'persoon in register',
            count(*), sum(verloonde_uren)
     FROM staging.polis
     UNION ALL
-    SELECT 3, 'polis rijen geaccepteerd, niet bewaard', 'R2, R4',
-           'tijdvak buiten venster of persoon niet in register', sum(rijen_niet_bewaard), NULL
+    SELECT 3, 'polis rijen geaccepteerd, niet bewaard', 'R4, R17',
+           'persoon niet in register', sum(rijen_niet_bewaard), NULL
     FROM kwaliteit.bestanden WHERE extract = 'polis'
 )
 SELECT m.jaar, l.volgorde, l.stap, l.regel, l.deel, l.rijen, l.uren, CAST(NULL AS DOUBLE)

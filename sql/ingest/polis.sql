@@ -19,10 +19,18 @@
 -- Step 1 (one pass over the file): type the columns and find the FIRST rule each row breaks
 -- (regel/kolom/waarde/melding; NULL = accepted), including the cross-extract rule that the
 -- employer has a register version in the period's year. A row is KEPT when it is rejected, or
--- when it is accepted, its period overlaps the window of its own year, and its BSN occurs in the
--- doelgroepregister: no other row can ever be counted (R2, R4). Accepted rows that are not kept
--- are counted, per file, in one group (bewaard IS NULL) of the same pass, so that
--- rows read = kept + not kept holds by counting, not by subtraction.
+-- when it is accepted and its BSN occurs in the doelgroepregister: no other row can ever be
+-- counted, neither in December (R2, R4) nor over the whole year for the quotum (R17, C). Accepted
+-- rows that are not kept are counted in the same pass, so that rows read = kept + not kept holds
+-- by counting, not by subtraction.
+-- The pass groups the rows by payroll record (loonheffingennummer, ikv_id, tijdvak_begin) and
+-- `bewaard` (so a kept row is a group of its own, and the rows not kept of a record one group): per
+-- group it counts the rows read and the accepted rows not kept, holds the kept row, and — for
+-- METHOD R15, over ALL accepted rows of every person, in the same aggregate (no second scan) —
+-- keeps the version that is final in the group under R1 (latest aanleverdatum on or before
+-- 1 May of Y+1 = $afsluitdatum_maand_dag, ties to the highest volgnummer; the pair packed in one
+-- BIGINT `versie`) with its hours, CAA, end date and BSN, and whether the highest version is
+-- there twice (a tie). sql/ingest/werkgever_uren.sql merges the groups of all files per record.
 CREATE OR REPLACE TEMP TABLE polis_bestand AS
 WITH tekst AS (
     SELECT
@@ -102,48 +110,66 @@ ingedeeld AS (
         *,
         CASE
             WHEN overtreding IS NOT NULL THEN regelnummer
-            WHEN d_begin <= make_date(year(d_begin), $venster_einde_maand, $venster_einde_dag)
-             AND d_einde >= make_date(year(d_begin), $venster_begin_maand, $venster_begin_dag)
-             AND bsn IN (SELECT bsn FROM register_bsn) THEN regelnummer
-        END AS bewaard
+            WHEN bsn IN (SELECT bsn FROM register_bsn) THEN regelnummer
+        END AS bewaard,
+        -- R1/R15: an accepted version delivered on or before the cut-off of its year (1 May of Y+1)
+        CASE WHEN overtreding IS NULL
+              AND d_aanlever <= CAST(CAST(year(d_begin) + 1 AS VARCHAR) || '-' || $afsluitdatum_maand_dag AS DATE)
+             THEN date_diff('day', DATE '1900-01-01', d_aanlever) * 4294967296 + (n_volgnummer + 2147483648)
+        END AS versie
     FROM gecontroleerd
 )
 SELECT
+    -- the payroll record (R1's key); rejected rows group on whatever their key columns hold
+    loonheffingennummer AS record_loonheffingennummer, ikv_id AS record_ikv_id, d_begin AS record_tijdvak_begin,
     bewaard,
     count(*) AS rijen,
-    any_value(bsn) AS bsn,
-    any_value(loonheffingennummer) AS loonheffingennummer,
-    any_value(ikv_id) AS ikv_id,
-    any_value(d_begin) AS tijdvak_begin,
-    any_value(d_einde) AS tijdvak_einde,
-    any_value(n_uren) AS verloonde_uren,
-    any_value(n_caa) AS code_aard_arbeidsverhouding,
-    any_value(d_aanlever) AS aanleverdatum,
-    any_value(n_volgnummer) AS volgnummer,
-    any_value(overtreding) AS overtreding,
-    -- the offending value as delivered: the text, or the typed value written as text
-    any_value(CASE WHEN overtreding IS NOT NULL THEN
-        CASE split_part(overtreding, '|', 2)
-            WHEN 'loonheffingennummer' THEN loonheffingennummer
-            WHEN 'ikv_id' THEN ikv_id
-            WHEN 'tijdvak_begin' THEN coalesce(tijdvak_begin, CAST(d_begin AS VARCHAR))
-            WHEN 'tijdvak_einde' THEN coalesce(tijdvak_einde, CAST(d_einde AS VARCHAR))
-            WHEN 'verloonde_uren' THEN coalesce(verloonde_uren, CAST(verloonde_uren_getypt AS VARCHAR))
-            WHEN 'code_aard_arbeidsverhouding'
-                THEN coalesce(code_aard_arbeidsverhouding, CAST(code_aard_arbeidsverhouding_getypt AS VARCHAR))
-            WHEN 'aanleverdatum' THEN coalesce(aanleverdatum, CAST(d_aanlever AS VARCHAR))
-            WHEN 'volgnummer' THEN coalesce(volgnummer, CAST(volgnummer_getypt AS VARCHAR))
+    count(*) FILTER (WHERE bewaard IS NULL) AS rijen_niet_bewaard,
+    min(regelnummer) AS eerste_regel,
+    -- a kept row (a group of its own) as one value
+    any_value({
+        'regelnummer': regelnummer,
+        'bsn': bsn, 'loonheffingennummer': loonheffingennummer, 'ikv_id': ikv_id,
+        'tijdvak_begin': d_begin, 'tijdvak_einde': d_einde, 'verloonde_uren': n_uren,
+        'code_aard_arbeidsverhouding': n_caa, 'aanleverdatum': d_aanlever, 'volgnummer': n_volgnummer,
+        'overtreding': overtreding,
+        -- the offending value as delivered: the text, or the typed value written as text
+        'waarde': CASE WHEN overtreding IS NOT NULL THEN
+            CASE split_part(overtreding, '|', 2)
+                WHEN 'loonheffingennummer' THEN loonheffingennummer
+                WHEN 'ikv_id' THEN ikv_id
+                WHEN 'tijdvak_begin' THEN coalesce(tijdvak_begin, CAST(d_begin AS VARCHAR))
+                WHEN 'tijdvak_einde' THEN coalesce(tijdvak_einde, CAST(d_einde AS VARCHAR))
+                WHEN 'verloonde_uren' THEN coalesce(verloonde_uren, CAST(verloonde_uren_getypt AS VARCHAR))
+                WHEN 'code_aard_arbeidsverhouding'
+                    THEN coalesce(code_aard_arbeidsverhouding, CAST(code_aard_arbeidsverhouding_getypt AS VARCHAR))
+                WHEN 'aanleverdatum' THEN coalesce(aanleverdatum, CAST(d_aanlever AS VARCHAR))
+                WHEN 'volgnummer' THEN coalesce(volgnummer, CAST(volgnummer_getypt AS VARCHAR))
+            END
         END
-    END) AS waarde
+    }) FILTER (WHERE bewaard IS NOT NULL) AS rij,
+    -- R15: this file's final version of the record and its two highest versions (NULL when no
+    -- accepted version is on time)
+    max(versie, 2) AS versies_hoogste,
+    arg_max({'uren': n_uren, 'caa': n_caa, 'einde': d_einde, 'bsn': bsn}, versie) AS finaal
 FROM ingedeeld
-GROUP BY bewaard;
+GROUP BY loonheffingennummer, ikv_id, d_begin, bewaard;
+
+-- Step 1b (R15): this file's final version of every payroll record, for the merge over the files.
+INSERT INTO polis_records
+SELECT record_loonheffingennummer, record_ikv_id, record_tijdvak_begin, finaal.einde, finaal.uren, finaal.caa,
+       finaal.bsn, versies_hoogste[1], coalesce(versies_hoogste[1] = versies_hoogste[2], false),
+       (SELECT coalesce(max(bestand), 0) + 1 FROM polis_records),  -- this file's number
+       eerste_regel
+FROM polis_bestand
+WHERE versies_hoogste IS NOT NULL;
 
 -- Step 2: the kept rows, with the BSN replaced by persoon_id = HMAC-SHA256(key, bsn). Only kept
 -- rows are hashed; the raw BSN stays in the temporary table of this connection only.
 INSERT INTO ingest.polis
 SELECT
     $bron_bestand AS bron_bestand,
-    bewaard AS regelnummer,
+    regelnummer,
     CASE WHEN bsn IS NOT NULL THEN pseudoniem(bsn, $hmac_ipad, $hmac_opad) END AS persoon_id,
     loonheffingennummer, ikv_id, tijdvak_begin, tijdvak_einde, verloonde_uren,
     code_aard_arbeidsverhouding, aanleverdatum, volgnummer,
@@ -165,5 +191,4 @@ SELECT
         WHEN 'uren_maximum' THEN 'meer verloonde uren dan 24 x dagen van het tijdvak'
         WHEN 'werkgever_onbekend' THEN 'werkgever heeft geen registerversie in het jaar van het tijdvak'
     END AS melding
-FROM polis_bestand
-WHERE bewaard IS NOT NULL;
+FROM (SELECT unnest(rij) FROM polis_bestand WHERE bewaard IS NOT NULL);

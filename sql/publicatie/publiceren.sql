@@ -11,6 +11,7 @@ CREATE SCHEMA IF NOT EXISTS meting;
 CREATE SCHEMA IF NOT EXISTS kwaliteit;
 CREATE SCHEMA IF NOT EXISTS audit;
 CREATE SCHEMA IF NOT EXISTS scenario;
+CREATE SCHEMA IF NOT EXISTS quotum;
 
 CREATE TABLE meting.banen AS
 SELECT * FROM werk_db.meting.banen WHERE list_contains($jaren, jaar)
@@ -61,6 +62,20 @@ CREATE TABLE meting.register_stromen AS
 SELECT * FROM werk_db.meting.register_stromen WHERE list_contains($jaren, jaar)
 UNION ALL BY NAME SELECT * FROM oud.meting.register_stromen WHERE NOT list_contains($jaren, jaar)
 ORDER BY jaar, grondslag;
+CREATE TABLE meting.deelname AS
+SELECT * FROM werk_db.meting.deelname WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.meting.deelname WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, sector, grootteklasse;
+
+CREATE TABLE quotum.werkgevers AS
+SELECT * FROM werk_db.quotum.werkgevers WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.quotum.werkgevers WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, loonheffingennummer;
+
+CREATE TABLE quotum.inleen AS
+SELECT * FROM werk_db.quotum.inleen WHERE list_contains($jaren, jaar)
+UNION ALL BY NAME SELECT * FROM oud.quotum.inleen WHERE NOT list_contains($jaren, jaar)
+ORDER BY jaar, uitlener_loonheffingennummer, inlener_loonheffingennummer, persoon_id;
 
 CREATE TABLE audit.runs AS
 SELECT * FROM werk_db.audit.runs WHERE list_contains($jaren, jaar)

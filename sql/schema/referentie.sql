@@ -50,3 +50,29 @@ FROM read_csv($referentie_map || 'overheidssector.csv', header = true, all_varch
 CREATE OR REPLACE TABLE ref.arbeidsmarktregio AS
 SELECT arbeidsmarktregio, naam, bron
 FROM read_csv($referentie_map || 'arbeidsmarktregio.csv', header = true, all_varchar = true);
+
+-- METHOD R17: published quotumpercentages per year and sector (none for sector markt), the years
+-- in which the levy is active per sector (so far none: Wfsv art. 122na), and which grondslagen
+-- count for the quotum (the counting ones plus VOORZIENING).
+CREATE OR REPLACE TABLE ref.quotumpercentage AS
+SELECT CAST(jaar AS INTEGER) AS jaar, sector, CAST(quotumpercentage AS DECIMAL(6, 2)) AS quotumpercentage, bron
+FROM read_csv($referentie_map || 'quotumpercentage.csv', header = true, all_varchar = true);
+
+CREATE OR REPLACE TABLE ref.quotumheffing AS
+SELECT sector, CAST(jaar_van AS INTEGER) AS jaar_van, CAST(jaar_tot AS INTEGER) AS jaar_tot,
+       heffing_actief = 'J' AS heffing_actief, bron
+FROM read_csv($referentie_map || 'quotumheffing.csv', header = true, all_varchar = true);
+
+CREATE OR REPLACE TABLE ref.quotum_grondslag AS
+SELECT grondslag, telt_mee_quotum = 'J' AS telt_mee_quotum, bron
+FROM read_csv($referentie_map || 'quotum_grondslag.csv', header = true, all_varchar = true);
+
+-- METHOD R15/R17: which CAA codes count in A (total hours) and C (hours of the doelgroep) at which
+-- kind of employer; first matching row (volgorde) per grootheid wins, an empty field matches anything.
+CREATE OR REPLACE TABLE ref.quotum_caa AS
+SELECT grootheid, CAST(volgorde AS INTEGER) AS volgorde,
+       CAST(code_aard_arbeidsverhouding AS INTEGER) AS code_aard_arbeidsverhouding,
+       CAST(sector_risicogroep AS INTEGER) AS sector_risicogroep,
+       CASE sw_bedrijf WHEN 'J' THEN true WHEN 'N' THEN false END AS sw_bedrijf,
+       telt_mee = 'J' AS telt_mee, bron
+FROM read_csv($referentie_map || 'quotum_caa.csv', header = true, all_varchar = true);

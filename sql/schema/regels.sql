@@ -22,6 +22,44 @@ CREATE OR REPLACE MACRO telbare_registratie(meetjaar, grondslag_code, datum_inga
     )
 );
 
+-- macro: quotum_registratie
+-- reads: ref.quotum_grondslag
+-- METHOD R17 (C): a registration counts for the QUOTUM when its grondslag counts for the quotum
+-- (ref.quotum_grondslag.telt_mee_quotum: the counting grondslagen plus VOORZIENING) and, as in R4,
+-- it lasts more than one day. Used with overlapt() for R4's whole-period rule over the whole year.
+CREATE OR REPLACE MACRO quotum_registratie(grondslag_code, datum_ingang, datum_einde) AS (
+    (datum_einde IS NULL OR datum_einde > datum_ingang)
+    AND grondslag_code IN (SELECT q.grondslag FROM ref.quotum_grondslag AS q WHERE q.telt_mee_quotum)
+);
+
+-- macro: quotum_telt
+-- reads: ref.quotum_caa
+-- METHOD R15/R17: whether hours of CAA `caa` at an employer (sector_risicogroep `srg`, SW-bedrijf
+-- `sw`) count in grootheid 'A' (total hours: not an uitlener's CAA 11/82, not an SW-bedrijf's
+-- CAA 21/22/23) or 'C' (doelgroep hours: not CAA 21/24, at an SW-bedrijf only CAA 22): the first
+-- matching row of ref.quotum_caa. Used by R15 (A of Y and of Y−1) and R17 (C).
+-- (the macro's subquery is bound when it is created: the table must exist, loaded or not)
+CREATE SCHEMA IF NOT EXISTS ref;
+CREATE TABLE IF NOT EXISTS ref.quotum_caa (
+    grootheid VARCHAR, volgorde INTEGER, code_aard_arbeidsverhouding INTEGER, sector_risicogroep INTEGER,
+    sw_bedrijf BOOLEAN, telt_mee BOOLEAN, bron VARCHAR
+);
+CREATE OR REPLACE MACRO quotum_telt(p_grootheid, caa, srg, sw) AS (
+    SELECT arg_min(q.telt_mee, q.volgorde) FROM ref.quotum_caa AS q
+    WHERE q.grootheid = p_grootheid
+      AND (q.code_aard_arbeidsverhouding IS NULL OR q.code_aard_arbeidsverhouding = caa)
+      AND (q.sector_risicogroep IS NULL OR q.sector_risicogroep = srg)
+      AND (q.sw_bedrijf IS NULL OR q.sw_bedrijf = coalesce(sw, false))
+);
+
+-- METHOD R6: an employer (its register version) is in sector overheid when it is an
+-- overheidswerkgever and less than the threshold share (sectorfonds_drempel, 0.5) of its paid
+-- hours falls under a sectorfonds premium (Regeling Wfsv art. 3.27); otherwise markt. Used by R6
+-- (formal jobs) and R15 (the employer's sector for participation and the quotum).
+CREATE OR REPLACE MACRO is_overheid(overheidswerkgever, uren_sectorfonds_aandeel, drempel) AS (
+    overheidswerkgever AND uren_sectorfonds_aandeel < drempel
+);
+
 -- METHOD R4: a registration [datum_ingang, datum_einde] (open end = still registered) overlaps the
 -- period [begin, einde] on at least one day. Valid on a date d: overlapt(ingang, einde, d, d).
 CREATE OR REPLACE MACRO overlapt(datum_ingang, datum_einde, begin, einde) AS (

@@ -8,6 +8,7 @@ CREATE SCHEMA IF NOT EXISTS meting;
 CREATE SCHEMA IF NOT EXISTS kwaliteit;
 CREATE SCHEMA IF NOT EXISTS audit;
 CREATE SCHEMA IF NOT EXISTS scenario;
+CREATE SCHEMA IF NOT EXISTS quotum;
 
 -- Every row read from a polis file, typed, with the first rule it breaks (NULL = accepted).
 CREATE TABLE IF NOT EXISTS ingest.polis (
@@ -35,10 +36,27 @@ CREATE TABLE IF NOT EXISTS ingest.doelgroepregister (
     datum_ingang DATE, datum_einde DATE, woonregio VARCHAR,
     regel VARCHAR, kolom VARCHAR, waarde VARCHAR, melding VARCHAR
 );
+-- The optional inleen/ extract (docs/EXTRACTS.md §6): hours a lender credits to a borrower (R17).
+CREATE TABLE IF NOT EXISTS ingest.inleen (
+    bron_bestand VARCHAR, regelnummer BIGINT,
+    uitlener_loonheffingennummer VARCHAR, inlener_loonheffingennummer VARCHAR,
+    persoon_id VARCHAR, jaar INTEGER, verloonde_uren DECIMAL(18, 6),
+    regel VARCHAR, kolom VARCHAR, waarde VARCHAR, melding VARCHAR
+);
+-- METHOD R15, from the polis pass (sql/ingest/polis.sql, sql/ingest/werkgever_uren.sql): the
+-- whole-year hours of the final versions (cut-off 1 May of Y+1) of ALL persons per employer, year
+-- and CAA, and per employer and year the persons with hours in the window. Never a BSN.
+CREATE TABLE IF NOT EXISTS ingest.werkgever_uren (
+    loonheffingennummer VARCHAR, jaar INTEGER, code_aard_arbeidsverhouding INTEGER,
+    uren_jaar DECIMAL(38, 6), tijdvakken BIGINT
+);
+CREATE TABLE IF NOT EXISTS ingest.werkgever_personen (
+    loonheffingennummer VARCHAR, jaar INTEGER, personen_venster BIGINT
+);
 -- One row per input file: what was read, accepted and quarantined.
 -- rijen_gelezen counts the rows of the ingest pass; rijen_niet_bewaard the accepted rows that are
--- not kept because they can never be counted (polis: period outside the window of its year, or a
--- person not in the doelgroepregister); rijen_metadata the row count in a Parquet file's footer.
+-- not kept because they can never be counted (polis: a person not in the doelgroepregister; their
+-- hours reach only the employer totals of METHOD R15); rijen_metadata the row count in a Parquet file's footer.
 CREATE TABLE IF NOT EXISTS ingest.bestanden (
     extract VARCHAR, bron_bestand VARCHAR, formaat VARCHAR,
     bytes BIGINT, sha256 VARCHAR, rijen_gelezen BIGINT, inleesrun VARCHAR,
@@ -60,6 +78,8 @@ CREATE OR REPLACE VIEW staging.werkgevers AS
     SELECT * EXCLUDE (regel, kolom, waarde, melding) FROM ingest.werkgevers WHERE regel IS NULL;
 CREATE OR REPLACE VIEW staging.doelgroepregister AS
     SELECT * EXCLUDE (regel, kolom, waarde, melding) FROM ingest.doelgroepregister WHERE regel IS NULL;
+CREATE OR REPLACE VIEW staging.inleen AS
+    SELECT * EXCLUDE (regel, kolom, waarde, melding) FROM ingest.inleen WHERE regel IS NULL;
 
 -- The years of the current run with their parameters (written by sql/meting/meetjaren.sql).
 CREATE TABLE IF NOT EXISTS werk.meetjaren (
@@ -199,6 +219,32 @@ CREATE TABLE IF NOT EXISTS meting.duurzaamheid (
 CREATE TABLE IF NOT EXISTS meting.register_stromen (
     jaar INTEGER, basisjaar INTEGER, grondslag VARCHAR, instroom BIGINT, uitstroom BIGINT
 );
+-- METHOD R15–R17: employers, participation and the quotum (docs/METHOD.md §7).
+CREATE TABLE IF NOT EXISTS werk.werkgever_totalen (
+    jaar INTEGER, loonheffingennummer VARCHAR, sector VARCHAR, sector_risicogroep INTEGER,
+    sw_bedrijf BOOLEAN, uren_totaal DECIMAL(38, 6), uren_uitgesloten DECIMAL(38, 6),
+    uren_totaal_vorig_jaar DECIMAL(38, 6), personen_venster BIGINT
+);
+CREATE TABLE IF NOT EXISTS meting.deelname (
+    jaar INTEGER, sector VARCHAR, grootteklasse VARCHAR, werkgevers BIGINT, deelnemend BIGINT, aandeel DOUBLE
+);
+CREATE TABLE IF NOT EXISTS werk.quotum_uren (
+    jaar INTEGER, loonheffingennummer VARCHAR, persoon_id VARCHAR, uren DECIMAL(38, 6), tijdvakken BIGINT
+);
+CREATE TABLE IF NOT EXISTS quotum.inleen (
+    jaar INTEGER, uitlener_loonheffingennummer VARCHAR, inlener_loonheffingennummer VARCHAR,
+    persoon_id VARCHAR, uren_opgegeven DECIMAL(38, 6), uren_bij_uitlener DECIMAL(38, 6),
+    uren_opgegeven_persoon DECIMAL(38, 6), uren_verrekend DECIMAL(38, 6)
+);
+CREATE TABLE IF NOT EXISTS quotum.werkgevers (
+    jaar INTEGER, loonheffingennummer VARCHAR, sector VARCHAR,
+    uren_totaal DECIMAL(38, 6), uren_totaal_vorig_jaar DECIMAL(38, 6), quotum_drempel_uren DECIMAL(38, 6),
+    quotumplichtig BOOLEAN, quotumpercentage DECIMAL(6, 2),
+    uren_arbeidsbeperkten_eigen DECIMAL(38, 6), uren_ingeleend_bij DECIMAL(38, 6),
+    uren_uitgeleend_af DECIMAL(38, 6), uren_arbeidsbeperkten DECIMAL(38, 6),
+    uren_quotum DECIMAL(38, 2), uren_per_baan DECIMAL(10, 2), quotumtekort DECIMAL(10, 1),
+    heffing_per_baan DECIMAL(12, 2), heffing_actief BOOLEAN, heffing DECIMAL(12, 2), reden VARCHAR
+);
 
 -- The quarantine: every rejected input row with its rule (docs/INTERFACE.md columns).
 CREATE OR REPLACE VIEW kwaliteit.quarantaine AS
@@ -206,7 +252,9 @@ CREATE OR REPLACE VIEW kwaliteit.quarantaine AS
     UNION ALL
     SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.werkgevers WHERE regel IS NOT NULL
     UNION ALL
-    SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.doelgroepregister WHERE regel IS NOT NULL;
+    SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.doelgroepregister WHERE regel IS NOT NULL
+    UNION ALL
+    SELECT bron_bestand, regelnummer, regel, kolom, waarde, melding FROM ingest.inleen WHERE regel IS NOT NULL;
 
 -- Per input file: rows read, accepted and quarantined (nothing is lost: read = accepted + quarantined).
 CREATE OR REPLACE VIEW kwaliteit.bestanden AS
@@ -220,7 +268,8 @@ CREATE OR REPLACE VIEW kwaliteit.bestanden AS
                count(*) FILTER (WHERE regel IS NOT NULL) AS quarantaine
         FROM (SELECT bron_bestand, regel FROM ingest.polis
               UNION ALL SELECT bron_bestand, regel FROM ingest.werkgevers
-              UNION ALL SELECT bron_bestand, regel FROM ingest.doelgroepregister)
+              UNION ALL SELECT bron_bestand, regel FROM ingest.doelgroepregister
+              UNION ALL SELECT bron_bestand, regel FROM ingest.inleen)
         GROUP BY bron_bestand
     ) AS a USING (bron_bestand);
 
