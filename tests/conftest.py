@@ -24,6 +24,22 @@ TEST_KEY = "test-sleutel"
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Make `xdist_group` marks work under pytest 9: pytest-xdist 3.8 (`--dist=loadgroup`) groups tests
+    by a suffix `@group` it writes into `item._nodeid`, which pytest 9 no longer reads (the node id
+    is `item._id`), so every test of the demo ran wherever it landed and the demo was built twice.
+    This writes the same suffix where pytest 9 keeps it (a no-op when xdist already added it)."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark is not None and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{mark.args[0] if mark.args else mark.kwargs['name']}")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Under pytest-xdist (`-n`), every worker's base temporary folder lies in the run's own one:
     tests/published.py builds its shared run there once for all workers."""
