@@ -144,6 +144,6 @@ def test_the_job_runs_as_the_ui_launches_it(tmp_path, monkeypatch):
     from pipeline.kwaliteit.offline import offline_problems
 
     sites = sorted(warehouse.with_name("w.duckdb.werk").glob("data_docs/*/*/index.html"))
-    assert [s.parent.name for s in sites] == sorted(["werkgevers", "doelgroepregister", "polis_venster"])
+    assert [s.parent.name for s in sites] == sorted(["werkgevers", "doelgroepregister", "polis_venster", "inleen"])
     for site in sites:
         assert offline_problems(site.parent) == [] and "https://cdn" not in site.read_text(encoding="utf-8")
