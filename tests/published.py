@@ -93,6 +93,9 @@ def published_run() -> tuple[Path, Path, subprocess.CompletedProcess]:
             write_delivery(delivery, POLIS, WERKGEVERS, REGISTER)
             result = banenafspraak("run", "--delivery", str(delivery), "--warehouse", str(warehouse),
                                    "--year", "2021", "--year", "2022", "--provisional-key", "2022=0.7")
+            if result.returncode == 0:  # the working database as the run left it (see published_work)
+                shutil.copyfile(warehouse.with_name(warehouse.name + ".werk") / "werkruimte.duckdb",
+                                root / "werkruimte-na-de-run.duckdb")
             done.write_text(json.dumps({"args": result.args, "returncode": result.returncode,
                                         "stdout": result.stdout, "stderr": result.stderr}))
     recorded = json.loads(done.read_text())
@@ -100,6 +103,13 @@ def published_run() -> tuple[Path, Path, subprocess.CompletedProcess]:
                                          recorded["stderr"])
     assert result.returncode == 0, result.stderr
     return delivery, warehouse, result
+
+
+def published_work() -> Path:
+    """A copy of the shared run's working database as that run left it. Tests run commands against
+    the shared warehouse (a failing run, a replay with another key) and those may touch its live
+    working database; this copy no command ever opens for writing (copy it before writing to it)."""
+    return published_run()[1].parent.parent / "werkruimte-na-de-run.duckdb"
 
 
 def published_warehouse() -> Path:

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipeline.publicatie.publish import POINTS, old_tables, publish_run
-from tests.published import published_run
+from tests.published import published_run, published_work
 
 pytestmark = pytest.mark.slow  # runs the pipeline (a Dagster run) end to end
 
@@ -41,7 +41,7 @@ def published(tmp_path_factory) -> dict[str, Path]:
     warehouse = root / "w.duckdb"
     shutil.copyfile(shared, warehouse)
     new_work = root / "nieuw.duckdb"
-    shutil.copyfile(shared.with_name(shared.name + ".werk") / "werkruimte.duckdb", new_work)
+    shutil.copyfile(published_work(), new_work)
     con = duckdb.connect(str(new_work))
     con.execute("UPDATE meting.banen SET banen = banen + 1, extra_banen = extra_banen + 0.5")
     con.execute("UPDATE audit.runs SET dagster_run_id = 'nieuwe-run'")
