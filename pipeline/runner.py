@@ -143,6 +143,18 @@ def check_writable(warehouse: Path) -> None:
         )
 
 
+def run_tags(kind: str, years: Sequence[int], delivery: Path, command: str | None, **extra: str) -> dict[str, str]:
+    """The tags of a CLI run (`banenafspraak runs` and the UI show them): its kind, years, delivery,
+    command line, and e.g. the scenario's regeling."""
+    tags = {"banenafspraak/soort": kind}
+    tags.update({f"banenafspraak/{name}": value for name, value in extra.items()})
+    tags["banenafspraak/jaren"] = ",".join(map(str, years))
+    tags["banenafspraak/levering"] = str(delivery)
+    if command:
+        tags["banenafspraak/opdracht"] = command[:1000]
+    return tags
+
+
 def measure(
     delivery: Path,
     warehouse: Path,
@@ -201,13 +213,7 @@ def measure(
         ),
         "gx": GxWorkerResource(),
     }
-    tags = {
-        "banenafspraak/soort": kind,
-        "banenafspraak/jaren": ",".join(map(str, ordered)),
-        "banenafspraak/levering": str(delivery),
-    }
-    if command:
-        tags["banenafspraak/opdracht"] = command[:1000]
+    tags = run_tags(kind, ordered, delivery, command)
     run_id = _execute("jaarmeting", resources, tags, warehouse, ordered, progress,
                       f"De meting van {', '.join(map(str, ordered))}", log,
                       f"inlezen, meten en publiceren van {', '.join(map(str, ordered))} ...")
@@ -345,14 +351,7 @@ def scenario(
         ),
         "gx": GxWorkerResource(),
     }
-    tags = {
-        "banenafspraak/soort": "scenario",
-        "banenafspraak/regeling": regeling,
-        "banenafspraak/jaren": ",".join(map(str, ordered)),
-        "banenafspraak/levering": str(delivery),
-    }
-    if command:
-        tags["banenafspraak/opdracht"] = command[:1000]
+    tags = run_tags("scenario", ordered, delivery, command, regeling=regeling)
     run_id = _execute("scenario", resources, tags, warehouse, ordered, progress,
                       f"Het scenario {regeling} van {', '.join(map(str, ordered))}", log,
                       f"scenario {regeling}: inlezen en meten van {', '.join(map(str, ordered))} "
