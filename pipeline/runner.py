@@ -143,6 +143,19 @@ def check_writable(warehouse: Path) -> None:
         )
 
 
+def delivery_and_key(delivery: Path, key: str | None) -> str:
+    """The delivery must be a folder and the pseudonym key known (argument or environment);
+    returns the key. Checked before any Dagster run."""
+    key = key or os.environ.get(KEY_ENV)
+    if not delivery.is_dir():
+        raise MeasurementError(f"Levering {delivery} bestaat niet of is geen map.")
+    if not key:
+        raise MeasurementError(
+            f"De sleutel voor het pseudonimiseren van BSN's ontbreekt: zet de omgevingsvariabele {KEY_ENV}."
+        )
+    return key
+
+
 def run_tags(kind: str, years: Sequence[int], delivery: Path, command: str | None, **extra: str) -> dict[str, str]:
     """The tags of a CLI run (`banenafspraak runs` and the UI show them): its kind, years, delivery,
     command line, and e.g. the scenario's regeling."""
@@ -178,13 +191,7 @@ def measure(
     cutoff_dates = {int(y): str(v) for y, v in (cutoff_dates or {}).items()}
     delivery = delivery.expanduser().resolve()
     warehouse = warehouse.expanduser().resolve()
-    key = key or os.environ.get(KEY_ENV)
-    if not delivery.is_dir():
-        raise MeasurementError(f"Levering {delivery} bestaat niet of is geen map.")
-    if not key:
-        raise MeasurementError(
-            f"De sleutel voor het pseudonimiseren van BSN's ontbreekt: zet de omgevingsvariabele {KEY_ENV}."
-        )
+    key = delivery_and_key(delivery, key)
     ordered = check_options(years, provisional_keys, cutoff_dates)
     check_writable(warehouse)
     from pipeline.resources import KeyMismatch, guard_key, key_fingerprint
@@ -294,13 +301,7 @@ def scenario(
             f"{' en '.join(known)}. Kies een van deze met --regeling; een scenario meet een jaar en de nulmeting "
             "onder die regeling, naast de officiële cijfers."
         )
-    key = key or os.environ.get(KEY_ENV)
-    if not delivery.is_dir():
-        raise MeasurementError(f"Levering {delivery} bestaat niet of is geen map.")
-    if not key:
-        raise MeasurementError(
-            f"De sleutel voor het pseudonimiseren van BSN's ontbreekt: zet de omgevingsvariabele {KEY_ENV}."
-        )
+    key = delivery_and_key(delivery, key)
     ordered = check_options([year], {}, {})
     if not warehouse.exists():
         raise MeasurementError(

@@ -78,6 +78,7 @@ def test_an_ingestion_asset_changes_code_version_with_its_sql_and_with_the_file_
     graph = defs.resolve_asset_graph()
     files = ["ingest/doelgroepregister.sql"]
     assert graph.get(ingest.DOELGROEPREGISTER).code_version == ingest.ingest_version(files)
+    assert graph.get(ingest.INLEEN).code_version == ingest.ingest_version(["ingest/inleen.sql"])
     assert ingest.ingest_version(files) != ingest.ingest_version(["ingest/werkgevers.sql"])
     reader = Path(ingest.__file__).with_name("reader.py")
     before = ingest.ingest_version(files)

@@ -245,7 +245,7 @@ def polis(
 
 @asset(key=INLEEN, group_name=GROUP, check_specs=_check_specs(INLEEN),
        deps=[REFERENCE, WERKGEVERS, SOURCE_KEYS["inleen"]],
-       code_version=sql_hash(["ingest/inleen.sql"]),
+       code_version=ingest_version(["ingest/inleen.sql"]),
        description="Optional inleen credits (docs/EXTRACTS.md §6), BSN pseudonymised, checked; absent folder = no rows.")
 def inleen(
     context: AssetExecutionContext,
