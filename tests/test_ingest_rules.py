@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.ingest.assets import POLIS_TEMPORARY_TABLES, prepare_polis
+from pipeline.ingest.assets import POLIS_TEMPORARY_TABLES, polis_file_counts, prepare_polis
 from pipeline.ingest.reader import DeliveryError, create_source_view, describe_read_error, discover
 from pipeline.resources import PseudonymKeyResource
 from pipeline.sqlfiles import run_sql
@@ -53,13 +53,12 @@ def ingest(con: duckdb.DuckDBPyConnection, delivery: Path, extract: str, key: st
     files = discover(delivery, extract)
     con.execute(f"DELETE FROM ingest.{extract}")  # an extract is always read whole
     if extract == "polis":  # register BSNs and employer years (transient), see sql/ingest/polis.sql
-        prepare_polis(con, delivery, _read)
+        prepare_polis(con, delivery, _read, params)
     counts = {}
     for source in files:
         _read(con, source, f"ingest/{extract}.sql", {**params, "bron_bestand": source.relative})
         if extract == "polis":
-            counts[source.relative] = con.execute(
-                "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen_niet_bewaard), 0) FROM polis_bestand").fetchone()
+            counts[source.relative] = polis_file_counts(con)
     if extract == "polis":  # METHOD R15: the files' payroll records merged (as ingest_extract)
         run_sql(con, "ingest/werkgever_uren.sql", params)
     for temporary in POLIS_TEMPORARY_TABLES:
@@ -792,17 +791,22 @@ def test_polis_pass_totals_every_persons_final_hours_per_employer_year_and_caa(c
         {**base, "ikv_id": "d", "bsn": MORE_BSN[1], "verloonde_uren": "8", "aanleverdatum": "2022-02-01"},  # tie: ambiguous
         {**base, "ikv_id": "e", "bsn": "123456789", "verloonde_uren": "1000"},         # rejected (elfproef)
         {**base, "ikv_id": "f", "bsn": MORE_BSN[2], "verloonde_uren": "-5"},                # reversal only: no person
+        {**base, "ikv_id": "h", "bsn": MORE_BSN[1], "verloonde_uren": "3", "aanleverdatum": "2022-02-01"},  # tie with p2
+        {**base, "ikv_id": "i", "bsn": MORE_BSN[1], "verloonde_uren": "5", "aanleverdatum": "2022-01-05"},
+        {**base, "ikv_id": "i", "bsn": MORE_BSN[1], "verloonde_uren": "6", "aanleverdatum": "2022-01-05"},  # tied, superseded
     ])
     write_csv(tmp_path / "polis" / "p2.csv", POLIS_COLUMNS, [
         {**base, "ikv_id": "a", **nov, "verloonde_uren": "80", "aanleverdatum": "2022-03-01"},  # final November
         {**base, "ikv_id": "g", "bsn": MORE_BSN[3], "tijdvak_begin": "2020-06-01", "tijdvak_einde": "2020-06-30",
          "verloonde_uren": "30", "aanleverdatum": "2020-07-10"},                       # another year
+        {**base, "ikv_id": "h", "bsn": MORE_BSN[1], "verloonde_uren": "4", "aanleverdatum": "2022-02-01"},  # tie across files
+        {**base, "ikv_id": "i", "bsn": MORE_BSN[1], "verloonde_uren": "2", "aanleverdatum": "2022-01-06"},  # final: unique latest
     ])
     write_register(tmp_path, bsns=BSN[:5])
     ingest(con, tmp_path, "polis")
     uren = {(j, c): (float(u), n) for _, j, c, u, n in con.execute(
         "SELECT loonheffingennummer, jaar, code_aard_arbeidsverhouding, uren_jaar, tijdvakken "
         "FROM ingest.werkgever_uren").fetchall()}
-    assert uren == {(2021, 1): (100 + 80 + 45 - 5, 4), (2021, 11): (10.0, 1), (2020, 1): (30.0, 1)}
+    assert uren == {(2021, 1): (100 + 80 + 45 - 5 + 2, 5), (2021, 11): (10.0, 1), (2020, 1): (30.0, 1)}
     personen = sorted(con.execute("SELECT jaar, personen_venster FROM ingest.werkgever_personen").fetchall())
-    assert personen == [(2021, 3)]  # a, b, c (d is ambiguous, f has -5 hours, e rejected)
+    assert personen == [(2021, 4)]  # a, b, c, i's person (d and h are ambiguous, f has -5 hours, e rejected)

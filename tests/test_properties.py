@@ -10,9 +10,9 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.ingest.assets import create_polis_records
+from pipeline.ingest.assets import polis_file_counts, prepare_polis_lookups
 from pipeline.ingest.reader import SourceFile, create_source_view
-from pipeline.resources import PseudonymKeyResource, load_reference
+from pipeline.resources import PseudonymKeyResource, ensure_work_schema, load_reference
 from pipeline.sqlfiles import run_sql
 from tests.conftest import POLIS_COLUMNS, TEST_KEY, insert
 
@@ -124,23 +124,22 @@ def ingest(tmp: Path, rows: list[dict]) -> list[tuple]:
     path.write_text("\n".join([";".join(POLIS_COLUMNS)] + [";".join(r[c] for c in POLIS_COLUMNS) for r in rows]) + "\n")
     con = duckdb.connect()
     try:
-        run_sql(con, "schema/werk.sql")
-        run_sql(con, "schema/macros.sql")
+        ensure_work_schema(con)  # tables, macros and rule views, as every step's connection
         load_reference(con)
         insert(con, "ingest.werkgevers", [dict(bron_bestand="w", regelnummer=2, loonheffingennummer=EMPLOYER,
                                                geldig_vanaf=dt.date(2000, 1, 1), sector_risicogroep=10,
                                                overheidswerkgever=False, uren_sectorfonds_aandeel=0.0,
                                                sw_bedrijf=False, arbeidsmarktregio="AMR01")])
         con.execute("CREATE TEMP TABLE register_bsn AS SELECT DISTINCT bsn FROM (VALUES ('123456782')) AS t(bsn)")
-        run_sql(con, "ingest/werkgever_jaren.sql")
-        create_polis_records(con)
+        pads = PseudonymKeyResource(key=TEST_KEY).pads()
+        prepare_polis_lookups(con, pads)
         create_source_view(con, SourceFile("polis", path, "polis/polis.csv", "csv"))
-        params = {**PseudonymKeyResource(key=TEST_KEY).pads(), "bron_bestand": "polis/polis.csv",
+        params = {**pads, "bron_bestand": "polis/polis.csv",
                   "venster_begin_maand": 12, "venster_begin_dag": 1, "venster_einde_maand": 12, "venster_einde_dag": 31,
                   "afsluitdatum_maand_dag": "05-01"}
         run_sql(con, "ingest/polis.sql", params)
         kept = con.execute("SELECT regelnummer, regel, kolom FROM ingest.polis ORDER BY regelnummer").fetchall()
-        total = con.execute("SELECT sum(rijen) FROM polis_bestand").fetchone()[0]
+        total, _ = polis_file_counts(con)
         assert total == len(rows)  # every row read is counted, kept or not
         return kept
     finally:

@@ -81,26 +81,42 @@ def _read(con, source, sql_file: str, params: dict) -> None:
         raise Failure(description=str(describe_read_error(source, exc))) from None
 
 
-POLIS_TEMPORARY_TABLES = ("polis_bestand", "polis_records", "register_bsn", "werkgever_jaren")
+POLIS_TEMPORARY_TABLES = ("polis_bestand", "polis_records", "register_bsn", "register_pseudoniem", "werkgever_jaren")
 
 
 def create_polis_records(con) -> None:
-    """The temporary table the polis pass fills for METHOD R15 (sql/ingest/polis.sql step 1b): per
-    group of every file its final version; sql/ingest/werkgever_uren.sql merges it."""
+    """The temporary table the polis pass fills for METHOD R15 (sql/ingest/polis.sql step 1b): every
+    accepted version delivered on time, of every file; sql/ingest/werkgever_uren.sql merges it."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE polis_records (loonheffingennummer VARCHAR, ikv_id VARCHAR, "
         "tijdvak_begin DATE, tijdvak_einde DATE, verloonde_uren DECIMAL(18, 6), "
-        "code_aard_arbeidsverhouding INTEGER, bsn VARCHAR, versie BIGINT, gelijk BOOLEAN, bestand INTEGER, "
-        "regel BIGINT)")
+        "code_aard_arbeidsverhouding INTEGER, bsn INTEGER, versie BIGINT)")
 
 
-def prepare_polis(con, root, read) -> None:
+def polis_file_counts(con) -> tuple[int, int]:
+    """(rows read, accepted rows not kept) of the polis file just read, counted from the pass's own
+    table of its rows (sql/ingest/polis.sql step 1), which is then dropped: one file's rows are not
+    held while the next file is read."""
+    counts = con.execute("SELECT count(*), count(*) FILTER (WHERE NOT bewaard) FROM polis_bestand").fetchone()
+    con.execute("DROP TABLE polis_bestand")
+    return counts
+
+
+def prepare_polis(con, root, read, pads: dict) -> None:
     """The temporary tables the polis pass (sql/ingest/polis.sql) looks up on every row: which BSNs
-    are in the register at all, and in which years each accepted employer has a register version.
+    are in the register at all (with their pseudonym, `pads` = the key's HMAC pads), and in which
+    years each accepted employer has a register version.
     `read(con, source, sql_file, params)` runs an ingest SQL file over one source file."""
     con.execute("CREATE OR REPLACE TEMP TABLE register_bsn (bsn VARCHAR)")
     for register_file in discover(root, "doelgroepregister"):
         read(con, register_file, "ingest/register_bsn.sql", {})
+    prepare_polis_lookups(con, pads)
+
+
+def prepare_polis_lookups(con, pads: dict) -> None:
+    """What prepare_polis makes from the temporary table register_bsn: the registered persons'
+    pseudonyms, the employers' years and the empty table of METHOD R15's versions."""
+    run_sql(con, "ingest/register_pseudoniem.sql", pads)
     run_sql(con, "ingest/werkgever_jaren.sql")
     create_polis_records(con)
 
@@ -135,14 +151,13 @@ def ingest_extract(
         con.execute("DELETE FROM ingest.bestanden WHERE extract = ?", [extract])
         ignored = record_ignored(con, delivery.root, extract, context.run.run_id)  # known litter, listed
         if extract == "polis":
-            prepare_polis(con, delivery.root, _read)
+            prepare_polis(con, delivery.root, _read, params)
         for source in files:
             started = time.monotonic()
             _read(con, source, f"ingest/{extract}.sql", {**params, "bron_bestand": source.relative})
             if extract == "polis":
                 # The polis pass counts what it read and what it did not keep (sql/ingest/polis.sql).
-                rows_read, not_kept = con.execute(
-                    "SELECT coalesce(sum(rijen), 0), coalesce(sum(rijen_niet_bewaard), 0) FROM polis_bestand").fetchone()
+                rows_read, not_kept = polis_file_counts(con)
             else:
                 rows_read = con.execute("SELECT count(*) FROM bron").fetchone()[0]
                 not_kept = 0
@@ -231,7 +246,8 @@ def doelgroepregister(
 
 @asset(key=POLIS, group_name=GROUP, check_specs=_check_specs(POLIS),
        deps=[REFERENCE, WERKGEVERS, DOELGROEPREGISTER, SOURCE_KEYS["polis"], SOURCE_KEYS["doelgroepregister"]],
-       code_version=ingest_version(["ingest/polis.sql", "ingest/register_bsn.sql", "ingest/werkgever_jaren.sql",
+       code_version=ingest_version(["ingest/polis.sql", "ingest/register_bsn.sql", "ingest/register_pseudoniem.sql",
+                                    "ingest/werkgever_jaren.sql",
                                     "ingest/polis_kruiscontroles.sql", "ingest/werkgever_uren.sql"]),
        description="Payroll records (docs/EXTRACTS.md §1), BSN pseudonymised, checked within and across extracts.")
 def polis(

@@ -8,8 +8,9 @@
 -- typed columns (dates, hours, CAA, volgnummer) also `<column>_getypt`: the value itself, in the
 -- file's own type, when a Parquet file stores it in a type that converts to the contract type
 -- without loss (its text column is then NULL); else NULL, and the text is parsed here.
--- Also two temporary tables of the polis ingestion's connection: register_bsn (the BSNs in the
--- doelgroepregister files, sql/ingest/register_bsn.sql, transient, never stored) and
+-- Also two temporary tables of the polis ingestion's connection: register_pseudoniem (the BSNs in
+-- the doelgroepregister files with their pseudonyms, sql/ingest/register_pseudoniem.sql,
+-- transient, never stored) and
 -- werkgever_jaren (the years in which each employer has a register version,
 -- sql/ingest/werkgever_jaren.sql).
 -- Parameters: $bron_bestand (path within the delivery), $hmac_ipad / $hmac_opad (the
@@ -20,17 +21,10 @@
 -- (regel/kolom/waarde/melding; NULL = accepted), including the cross-extract rule that the
 -- employer has a register version in the period's year. A row is KEPT when it is rejected, or
 -- when it is accepted and its BSN occurs in the doelgroepregister: no other row can ever be
--- counted, neither in December (R2, R4) nor over the whole year for the quotum (R17, C). Accepted
--- rows that are not kept are counted in the same pass, so that rows read = kept + not kept holds
--- by counting, not by subtraction.
--- The pass groups the rows by payroll record (loonheffingennummer, ikv_id, tijdvak_begin) and
--- `bewaard` (so a kept row is a group of its own, and the rows not kept of a record one group): per
--- group it counts the rows read and the accepted rows not kept, holds the kept row, and — for
--- METHOD R15, over ALL accepted rows of every person, in the same aggregate (no second scan) —
--- keeps the version that is final in the group under R1 (latest aanleverdatum on or before
--- 1 May of Y+1 = $afsluitdatum_maand_dag, ties to the highest volgnummer; the pair packed in one
--- BIGINT `versie`) with its hours, CAA, end date and BSN, and whether the highest version is
--- there twice (a tie). sql/ingest/werkgever_uren.sql merges the groups of all files per record.
+-- counted, neither in December (R2, R4) nor over the whole year for the quotum (R17, C). The pass
+-- writes every row of the file once, typed, into the temporary table polis_bestand (dropped after
+-- the file), so that rows read = kept + not kept holds by counting, not by subtraction; steps 1b
+-- and 2 read that table, never the file again.
 CREATE OR REPLACE TEMP TABLE polis_bestand AS
 WITH tekst AS (
     SELECT
@@ -72,7 +66,7 @@ getypt AS (
 ),
 gecontroleerd AS (
     SELECT
-        getypt.*,
+        getypt.*, register.register_persoon_id,
         -- a typed column is missing when it has neither a typed value nor text
         CASE
             WHEN bsn IS NULL THEN 'verplicht|bsn'
@@ -104,73 +98,61 @@ gecontroleerd AS (
     LEFT JOIN (SELECT loonheffingennummer AS werkgever_lhn, jaar_van, jaar_tot FROM werkgever_jaren) AS werkgever
       ON werkgever.werkgever_lhn = getypt.loonheffingennummer
      AND year(getypt.d_begin) BETWEEN werkgever.jaar_van AND werkgever.jaar_tot
+    -- a person in the doelgroepregister, and their pseudonym (sql/ingest/register_pseudoniem.sql)
+    LEFT JOIN (SELECT bsn AS register_bsn, persoon_id AS register_persoon_id FROM register_pseudoniem) AS register
+      ON register.register_bsn = getypt.bsn
 ),
 ingedeeld AS (
     SELECT
         *,
-        CASE
-            WHEN overtreding IS NOT NULL THEN regelnummer
-            WHEN bsn IN (SELECT bsn FROM register_bsn) THEN regelnummer
-        END AS bewaard,
-        -- R1/R15: an accepted version delivered on or before the cut-off of its year (1 May of Y+1)
-        CASE WHEN overtreding IS NULL
-              AND d_aanlever <= CAST(CAST(year(d_begin) + 1 AS VARCHAR) || '-' || $afsluitdatum_maand_dag AS DATE)
-             THEN date_diff('day', DATE '1900-01-01', d_aanlever) * 4294967296 + (n_volgnummer + 2147483648)
+        overtreding IS NOT NULL OR register_persoon_id IS NOT NULL AS bewaard,
+        -- R1/R15: an accepted version delivered on or before the cut-off of its year (1 May of Y+1),
+        -- its place in R1's order (aanleverdatum, then volgnummer) as one BIGINT
+        CASE WHEN overtreding IS NULL AND d_aanlever <= maand_dag(year(d_begin) + 1, $afsluitdatum_maand_dag)
+             THEN versie_volgorde(d_aanlever, n_volgnummer)
         END AS versie
     FROM gecontroleerd
 )
 SELECT
-    -- the payroll record (R1's key); rejected rows group on whatever their key columns hold
-    loonheffingennummer AS record_loonheffingennummer, ikv_id AS record_ikv_id, d_begin AS record_tijdvak_begin,
-    bewaard,
-    count(*) AS rijen,
-    count(*) FILTER (WHERE bewaard IS NULL) AS rijen_niet_bewaard,
-    min(regelnummer) AS eerste_regel,
-    -- a kept row (a group of its own) as one value
-    any_value({
-        'regelnummer': regelnummer,
-        'bsn': bsn, 'loonheffingennummer': loonheffingennummer, 'ikv_id': ikv_id,
-        'tijdvak_begin': d_begin, 'tijdvak_einde': d_einde, 'verloonde_uren': n_uren,
-        'code_aard_arbeidsverhouding': n_caa, 'aanleverdatum': d_aanlever, 'volgnummer': n_volgnummer,
-        'overtreding': overtreding,
-        -- the offending value as delivered: the text, or the typed value written as text
-        'waarde': CASE WHEN overtreding IS NOT NULL THEN
-            CASE split_part(overtreding, '|', 2)
-                WHEN 'loonheffingennummer' THEN loonheffingennummer
-                WHEN 'ikv_id' THEN ikv_id
-                WHEN 'tijdvak_begin' THEN coalesce(tijdvak_begin, CAST(d_begin AS VARCHAR))
-                WHEN 'tijdvak_einde' THEN coalesce(tijdvak_einde, CAST(d_einde AS VARCHAR))
-                WHEN 'verloonde_uren' THEN coalesce(verloonde_uren, CAST(verloonde_uren_getypt AS VARCHAR))
-                WHEN 'code_aard_arbeidsverhouding'
-                    THEN coalesce(code_aard_arbeidsverhouding, CAST(code_aard_arbeidsverhouding_getypt AS VARCHAR))
-                WHEN 'aanleverdatum' THEN coalesce(aanleverdatum, CAST(d_aanlever AS VARCHAR))
-                WHEN 'volgnummer' THEN coalesce(volgnummer, CAST(volgnummer_getypt AS VARCHAR))
-            END
+    regelnummer, bewaard, versie,
+    bsn, register_persoon_id, loonheffingennummer, ikv_id,
+    d_begin AS tijdvak_begin, d_einde AS tijdvak_einde, n_uren AS verloonde_uren,
+    n_caa AS code_aard_arbeidsverhouding, d_aanlever AS aanleverdatum, n_volgnummer AS volgnummer,
+    overtreding,
+    -- the offending value as delivered: the text, or the typed value written as text
+    CASE WHEN overtreding IS NOT NULL THEN
+        CASE split_part(overtreding, '|', 2)
+            WHEN 'loonheffingennummer' THEN loonheffingennummer
+            WHEN 'ikv_id' THEN ikv_id
+            WHEN 'tijdvak_begin' THEN coalesce(tijdvak_begin, CAST(d_begin AS VARCHAR))
+            WHEN 'tijdvak_einde' THEN coalesce(tijdvak_einde, CAST(d_einde AS VARCHAR))
+            WHEN 'verloonde_uren' THEN coalesce(verloonde_uren, CAST(verloonde_uren_getypt AS VARCHAR))
+            WHEN 'code_aard_arbeidsverhouding'
+                THEN coalesce(code_aard_arbeidsverhouding, CAST(code_aard_arbeidsverhouding_getypt AS VARCHAR))
+            WHEN 'aanleverdatum' THEN coalesce(aanleverdatum, CAST(d_aanlever AS VARCHAR))
+            WHEN 'volgnummer' THEN coalesce(volgnummer, CAST(volgnummer_getypt AS VARCHAR))
         END
-    }) FILTER (WHERE bewaard IS NOT NULL) AS rij,
-    -- R15: this file's final version of the record and its two highest versions (NULL when no
-    -- accepted version is on time)
-    max(versie, 2) AS versies_hoogste,
-    arg_max({'uren': n_uren, 'caa': n_caa, 'einde': d_einde, 'bsn': bsn}, versie) AS finaal
-FROM ingedeeld
-GROUP BY loonheffingennummer, ikv_id, d_begin, bewaard;
+    END AS waarde
+FROM ingedeeld;
 
--- Step 1b (R15): this file's final version of every payroll record, for the merge over the files.
+-- Step 1b (METHOD R15): every accepted version delivered on time, of EVERY person, for the merge
+-- over the files in sql/ingest/werkgever_uren.sql. Only the columns R15 needs; the BSN as a number
+-- (accepted, so nine digits), in this connection's temporary tables only.
 INSERT INTO polis_records
-SELECT record_loonheffingennummer, record_ikv_id, record_tijdvak_begin, finaal.einde, finaal.uren, finaal.caa,
-       finaal.bsn, versies_hoogste[1], coalesce(versies_hoogste[1] = versies_hoogste[2], false),
-       (SELECT coalesce(max(bestand), 0) + 1 FROM polis_records),  -- this file's number
-       eerste_regel
+SELECT loonheffingennummer, ikv_id, tijdvak_begin, tijdvak_einde, verloonde_uren, code_aard_arbeidsverhouding,
+       CAST(bsn AS INTEGER), versie
 FROM polis_bestand
-WHERE versies_hoogste IS NOT NULL;
+WHERE versie IS NOT NULL;
 
--- Step 2: the kept rows, with the BSN replaced by persoon_id = HMAC-SHA256(key, bsn). Only kept
--- rows are hashed; the raw BSN stays in the temporary table of this connection only.
+-- Step 2: the kept rows, with the BSN replaced by persoon_id = HMAC-SHA256(key, bsn): a registered
+-- person's as computed once per person (register_pseudoniem), a rejected row's here. The raw BSN
+-- stays in the temporary tables of this connection only.
 INSERT INTO ingest.polis
 SELECT
     $bron_bestand AS bron_bestand,
     regelnummer,
-    CASE WHEN bsn IS NOT NULL THEN pseudoniem(bsn, $hmac_ipad, $hmac_opad) END AS persoon_id,
+    coalesce(register_persoon_id,
+             CASE WHEN bsn IS NOT NULL THEN pseudoniem(bsn, $hmac_ipad, $hmac_opad) END) AS persoon_id,
     loonheffingennummer, ikv_id, tijdvak_begin, tijdvak_einde, verloonde_uren,
     code_aard_arbeidsverhouding, aanleverdatum, volgnummer,
     split_part(overtreding, '|', 1) AS regel,
@@ -191,4 +173,5 @@ SELECT
         WHEN 'uren_maximum' THEN 'meer verloonde uren dan 24 x dagen van het tijdvak'
         WHEN 'werkgever_onbekend' THEN 'werkgever heeft geen registerversie in het jaar van het tijdvak'
     END AS melding
-FROM (SELECT unnest(rij) FROM polis_bestand WHERE bewaard IS NOT NULL);
+FROM polis_bestand
+WHERE bewaard;

@@ -6,6 +6,28 @@
 CREATE OR REPLACE MACRO maand_dag(jaar, md) AS
     make_date(jaar, CAST(split_part(md, '-', 1) AS INTEGER), CAST(split_part(md, '-', 2) AS INTEGER));
 
+-- macro: versie_volgorde
+-- METHOD R1: the order of the versions of one payroll record — the latest aanleverdatum first,
+-- ties to the highest volgnummer — as one BIGINT (days since 1900-01-01 × 2^32 + volgnummer + 2^31),
+-- so that max() over it is R1's final version. Used by the polis pass for METHOD R15
+-- (sql/ingest/polis.sql, sql/ingest/werkgever_uren.sql).
+CREATE OR REPLACE MACRO versie_volgorde(aanleverdatum, volgnummer) AS
+    date_diff('day', DATE '1900-01-01', aanleverdatum) * 4294967296 + (volgnummer + 2147483648);
+
+-- macro: dagen_in_venster, uren_in_venster
+-- METHOD R2/R3: the days of the payroll period [tijdvak_begin, tijdvak_einde] inside the window
+-- [venster_begin, venster_einde] (≤ 0 when they do not overlap), and the period's hours in the
+-- window: verloonde_uren × those days / the days of the period, as DECIMAL(38,10) so that sums are
+-- exact and run-to-run identical; NULL when the period does not overlap the window. Used by R3 and
+-- by R15 (persons with hours in the window).
+CREATE OR REPLACE MACRO dagen_in_venster(tijdvak_begin, tijdvak_einde, venster_begin, venster_einde) AS
+    date_diff('day', greatest(tijdvak_begin, venster_begin), least(tijdvak_einde, venster_einde)) + 1;
+CREATE OR REPLACE MACRO uren_in_venster(verloonde_uren, tijdvak_begin, tijdvak_einde, venster_begin, venster_einde) AS
+    CASE WHEN tijdvak_begin <= venster_einde AND tijdvak_einde >= venster_begin
+         THEN CAST(verloonde_uren * dagen_in_venster(tijdvak_begin, tijdvak_einde, venster_begin, venster_einde)
+                   / (date_diff('day', tijdvak_begin, tijdvak_einde) + 1) AS DECIMAL(38, 10))
+    END;
+
 -- macro: telbare_registratie
 -- reads: werk.meetjaren, ref.regeling_grondslag
 -- METHOD R4/R14: a registration counts for the banenafspraak in measurement year `meetjaar` when
@@ -55,7 +77,8 @@ CREATE OR REPLACE MACRO quotum_telt(p_grootheid, caa, srg, sw) AS (
 -- METHOD R6: an employer (its register version) is in sector overheid when it is an
 -- overheidswerkgever and less than the threshold share (sectorfonds_drempel, 0.5) of its paid
 -- hours falls under a sectorfonds premium (Regeling Wfsv art. 3.27); otherwise markt. Used by R6
--- (formal jobs) and R15 (the employer's sector for participation and the quotum).
+-- (formal jobs), R11 (uncounted hours per cel) and R15 (the employer's sector for participation
+-- and the quotum).
 CREATE OR REPLACE MACRO is_overheid(overheidswerkgever, uren_sectorfonds_aandeel, drempel) AS (
     overheidswerkgever AND uren_sectorfonds_aandeel < drempel
 );
@@ -75,13 +98,6 @@ CREATE OR REPLACE MACRO vorm_regel_past(regel_caa, regel_risicogroep, regel_sw, 
     (regel_caa IS NULL OR regel_caa = caa)
     AND (regel_risicogroep IS NULL OR regel_risicogroep = risicogroep)
     AND (regel_sw IS NULL OR regel_sw = sw)
-);
-
--- METHOD R6: a formal job counts at sector overheid when its employer (R6 version) is an
--- overheidswerkgever and less than `drempel` (sectorfonds_drempel, 0.5) of its paid hours fall
--- under a sectorfonds premium; otherwise markt. Used by R6 and by R11 (uncounted hours per cel).
-CREATE OR REPLACE MACRO is_overheid(overheidswerkgever, uren_sectorfonds_aandeel, drempel) AS (
-    overheidswerkgever AND uren_sectorfonds_aandeel < drempel
 );
 
 -- view: werk.toegerekende_uren
