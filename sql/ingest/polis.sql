@@ -66,7 +66,7 @@ getypt AS (
 ),
 gecontroleerd AS (
     SELECT
-        getypt.*, register.register_persoon_id,
+        getypt.*,
         -- a typed column is missing when it has neither a typed value nor text
         CASE
             WHEN bsn IS NULL THEN 'verplicht|bsn'
@@ -98,14 +98,11 @@ gecontroleerd AS (
     LEFT JOIN (SELECT loonheffingennummer AS werkgever_lhn, jaar_van, jaar_tot FROM werkgever_jaren) AS werkgever
       ON werkgever.werkgever_lhn = getypt.loonheffingennummer
      AND year(getypt.d_begin) BETWEEN werkgever.jaar_van AND werkgever.jaar_tot
-    -- a person in the doelgroepregister, and their pseudonym (sql/ingest/register_pseudoniem.sql)
-    LEFT JOIN (SELECT bsn AS register_bsn, persoon_id AS register_persoon_id FROM register_pseudoniem) AS register
-      ON register.register_bsn = getypt.bsn
 ),
 ingedeeld AS (
     SELECT
         *,
-        overtreding IS NOT NULL OR register_persoon_id IS NOT NULL AS bewaard,
+        overtreding IS NOT NULL OR coalesce(bsn IN (SELECT bsn FROM register_pseudoniem), false) AS bewaard,
         -- R1/R15: an accepted version delivered on or before the cut-off of its year (1 May of Y+1),
         -- its place in R1's order (aanleverdatum, then volgnummer) as one BIGINT
         CASE WHEN overtreding IS NULL AND d_aanlever <= maand_dag(year(d_begin) + 1, $afsluitdatum_maand_dag)
@@ -115,7 +112,7 @@ ingedeeld AS (
 )
 SELECT
     regelnummer, bewaard, versie,
-    bsn, register_persoon_id, loonheffingennummer, ikv_id,
+    bsn, loonheffingennummer, ikv_id,
     d_begin AS tijdvak_begin, d_einde AS tijdvak_einde, n_uren AS verloonde_uren,
     n_caa AS code_aard_arbeidsverhouding, d_aanlever AS aanleverdatum, n_volgnummer AS volgnummer,
     overtreding,
@@ -151,7 +148,7 @@ INSERT INTO ingest.polis
 SELECT
     $bron_bestand AS bron_bestand,
     regelnummer,
-    coalesce(register_persoon_id,
+    coalesce(register.persoon_id,
              CASE WHEN bsn IS NOT NULL THEN pseudoniem(bsn, $hmac_ipad, $hmac_opad) END) AS persoon_id,
     loonheffingennummer, ikv_id, tijdvak_begin, tijdvak_einde, verloonde_uren,
     code_aard_arbeidsverhouding, aanleverdatum, volgnummer,
@@ -174,4 +171,5 @@ SELECT
         WHEN 'werkgever_onbekend' THEN 'werkgever heeft geen registerversie in het jaar van het tijdvak'
     END AS melding
 FROM polis_bestand
+LEFT JOIN register_pseudoniem AS register USING (bsn)  -- kept rows only: a few per cent nationally
 WHERE bewaard;
