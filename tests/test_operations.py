@@ -131,3 +131,33 @@ def test_work_schema_is_built_once_and_rebuilt_when_its_sql_changes(tmp_path):
     with warehouse.connect() as con:  # another version: rebuilt
         assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'tabel1'").fetchone() == (1,)
         assert con.execute("SELECT versie FROM werk.schema_versie").fetchall() == [(sql_hash(WORK_SCHEMA),)]
+
+
+KILLED_PARENT = """
+import os, signal
+from pipeline.kwaliteit import werkproces
+
+pool, warm = werkproces.new_worker()
+warm.result(timeout=300)
+print(next(iter(pool._processes)), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_the_gx_worker_does_not_outlive_a_killed_run():
+    """A run killed outright (kill -9) cannot stop its Great Expectations worker; the worker follows
+    its parent and exits, instead of waiting for work for ever beside the next runs."""
+    result = subprocess.run([sys.executable, "-c", KILLED_PARENT], capture_output=True, text=True, timeout=300)
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    worker = int(result.stdout.split()[0])
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:  # gone, or a zombie waiting for init to reap it
+            status = Path(f"/proc/{worker}/status").read_text()
+        except FileNotFoundError:
+            return
+        if "\nState:\tZ" in status:
+            return
+        time.sleep(0.2)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail(f"het GX-werkproces {worker} leefde nog 15 s na zijn ouderproces")

@@ -1,22 +1,22 @@
 """Great Expectations off the critical path: the suites run in a worker process.
 
-`import great_expectations` takes 6–20 s here. The resource starts one worker process when a run
-starts (spawned, not forked: the parent holds DuckDB threads) and the worker imports GX at once,
-while the main process ingests and measures with DuckDB. The GX step (pipeline/kwaliteit/assets.py)
+`import great_expectations` takes 5–20 s here. The resource starts one worker process when a run
+starts (pipeline/kwaliteit/werkproces.py: spawned, not forked, and it follows its parent) and the
+worker imports GX at once, while the main process ingests and measures with DuckDB. The GX step (pipeline/kwaliteit/assets.py)
 exports each suite's frame as Parquet from DuckDB and has the worker validate it; its blocking
 checks stop the publication when a suite fails. The main process never imports GX.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from pipeline.kwaliteit.gx import import_gx, ready, validate_file
+from pipeline.kwaliteit import werkproces
+from pipeline.kwaliteit.gx import validate_file
 
 
 class GxWorkerResource(ConfigurableResource):
@@ -26,19 +26,12 @@ class GxWorkerResource(ConfigurableResource):
     _warm: Future | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
-        self._pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=import_gx
-        )
-        self._warm = self._pool.submit(ready)  # start the worker (and its GX import) now, not at first use
+        # started now: its GX import runs while this process works (pipeline/kwaliteit/werkproces.py)
+        self._pool, self._warm = werkproces.new_worker()
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._pool is not None:
-            # A run that stops early (a file that cannot be read) must not leave the worker
-            # importing GX on the second core: stop it outright.
-            if self._warm is not None and not self._warm.done():
-                for process in list((self._pool._processes or {}).values()):
-                    process.terminate()
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            werkproces.stop(self._pool, self._warm)
             self._pool = None
 
     def submit(self, suite: str, frame_path: Path, docs_dir: Path | None) -> Future:
