@@ -314,9 +314,39 @@ def validate(name: str, frame: pandas.DataFrame, docs_dir: Path | None) -> GxOut
 def import_gx() -> None:
     """The worker's initializer: pay GX's slow import once, while the run's main process works."""
     _quiet()
+    _skip_unused_imports()
     import great_expectations  # noqa: F401
 
     _quiet()
+
+
+def _skip_unused_imports() -> None:
+    """In the worker only, before GX's import: two libraries GX imports that no suite here uses.
+
+    - SQLAlchemy is optional for GX (its SQL datasources; GX's own compatibility layer treats it
+      as not installed when the import fails). The suites validate pandas frames, so the worker
+      marks it absent instead of importing it (~0.5 s).
+    - `scipy.stats` is imported at module level by GX's distribution expectations (KS test, KL
+      divergence), which no suite uses; it is bound lazily and loaded on first use, if ever
+      (~2 s of CPU: SciPy's linalg, optimize, spatial, interpolate, ...).
+    Measured 2026-12-02: `import great_expectations` 6.9 s -> 4.3 s on this machine.
+    """
+    import importlib.util
+    import sys
+
+    sys.modules.setdefault("sqlalchemy", None)  # type: ignore[arg-type]  # "not installed"
+    if "scipy.stats" in sys.modules:
+        return
+    import scipy  # light: SciPy loads its subpackages on first use
+
+    spec = importlib.util.find_spec("scipy.stats")
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["scipy.stats"] = module
+    spec.loader.exec_module(module)
+    scipy.stats = module
 
 
 def ready() -> bool:
