@@ -25,7 +25,9 @@ from pipeline.rapport.build import build_report
 from tests.browser import CHROMIUM, Chromium
 from tests.published import published_warehouse
 
-pytestmark = pytest.mark.slow  # builds on a published pipeline run and starts a browser
+# builds on a published pipeline run and starts a browser; one xdist worker runs the whole module,
+# so the reports are built and the browser started once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("rapport")]
 
 SCREENSHOT = Path("/tmp/rapport_screenshot.png")  # kept for whoever reviews the page
 REGIO = {"grafiek-woonregio", "grafiek-werkgeverregio"}

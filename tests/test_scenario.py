@@ -17,7 +17,8 @@ from pipeline.runner import list_runs
 from tests.conftest import BSN, write_delivery
 from tests.published import POLIS, REGISTER, WERKGEVERS, _polis, banenafspraak
 
-pytestmark = pytest.mark.slow  # Dagster runs end to end
+# Dagster runs end to end; one xdist worker runs the whole module, so `official` is built once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scenario")]
 
 D = 25.5 * 31 / 7  # hours of one baan in December (METHOD R8), computed here independently
 NIEUW = "wet_banenafspraak_2025"
