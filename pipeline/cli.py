@@ -160,7 +160,7 @@ def cmd_runs(args: argparse.Namespace) -> None:
 
 ENVIRONMENT_HELP = """omgevingsvariabelen:
   BANENAFSPRAAK_PSEUDONIEM_SLEUTEL   geheime sleutel van het BSN-pseudoniem (verplicht voor run en replay)
-  BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT  geheugenlimiet van DuckDB (standaard 8GB)
+  BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT  geheugenlimiet van DuckDB (standaard 6GB)
   BANENAFSPRAAK_DUCKDB_THREADS       aantal DuckDB-threads (standaard 2)
   BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY  map voor uitwijkbestanden van DuckDB (standaard <warehouse>.werk/spill)
   BANENAFSPRAAK_LOG_LEVEL            niveau van het Dagster-consolelog (standaard CRITICAL: alleen de voortgang)

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 from dagster import ConfigurableResource, EnvVar
 
-from pipeline.paths import REFERENCE_DIR
+from pipeline.paths import DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS, REFERENCE_DIR
 from pipeline.sqlfiles import run_sql, sql_hash
 
 _BLOCK = 64  # SHA-256 block size in bytes (RFC 2104)
@@ -110,8 +110,9 @@ def guard_key(warehouse_path: Path, fingerprint: str) -> None:
 
 class WarehouseResource(ConfigurableResource):
     """The DuckDB warehouse. DuckDB's limits are configuration; unset, they come from the
-    environment when a connection is opened (BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT, default 8GB;
-    BANENAFSPRAAK_DUCKDB_THREADS, default 2; BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY)."""
+    environment when a connection is opened (BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT, default
+    paths.DUCKDB_MEMORY_LIMIT; BANENAFSPRAAK_DUCKDB_THREADS, default paths.DUCKDB_THREADS;
+    BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY)."""
 
     path: str
     memory_limit: str | None = None
@@ -136,8 +137,8 @@ class WarehouseResource(ConfigurableResource):
     def duckdb_config(self) -> dict[str, str]:
         env = os.environ.get
         return {
-            "memory_limit": self.memory_limit or env("BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT") or "8GB",
-            "threads": str(self.threads or env("BANENAFSPRAAK_DUCKDB_THREADS") or 2),
+            "memory_limit": self.memory_limit or env("BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY_LIMIT,
+            "threads": str(self.threads or env("BANENAFSPRAAK_DUCKDB_THREADS") or DUCKDB_THREADS),
             "temp_directory": self.temp_directory or env("BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY")
             or str(self.work_dir / "spill"),
         }

@@ -17,7 +17,7 @@ Files: `werkgevers/werkgevers.<ext>`, `doelgroepregister/doelgroepregister.<ext>
 from the Parquet files (`parquet_to_csv`), so both forms hold the same rows in the same order.
 
 Memory and spill: DuckDB's memory_limit / threads / temp_directory come from the same environment
-variables as the pipeline (BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT, default 8GB; _THREADS, default 2;
+variables as the pipeline (BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT, default 6GB; _THREADS, default 2;
 _TEMP_DIRECTORY, default a folder beside out_dir).
 """
 
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.paths import REFERENCE_DIR
+from pipeline.paths import DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS, REFERENCE_DIR
 from pipeline.sqlfiles import run_sql
 
 __all__ = ["generate_national", "parquet_to_csv", "national_sizes", "duckdb_settings", "connect"]
@@ -55,8 +55,8 @@ PER_SCALE = {
 def duckdb_settings(temp_directory: Path) -> dict[str, str]:
     """DuckDB limits from the pipeline's environment variables (README: DuckDB limits)."""
     return {
-        "memory_limit": os.environ.get("BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT", "8GB"),
-        "threads": os.environ.get("BANENAFSPRAAK_DUCKDB_THREADS", "2"),
+        "memory_limit": os.environ.get("BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY_LIMIT,
+        "threads": os.environ.get("BANENAFSPRAAK_DUCKDB_THREADS") or str(DUCKDB_THREADS),
         "temp_directory": os.environ.get("BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY") or str(temp_directory),
     }
 
