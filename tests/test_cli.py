@@ -136,6 +136,14 @@ def test_missing_delivery_and_missing_key_are_clear_errors(tmp_path):
     assert result.returncode == 1 and "BANENAFSPRAAK_PSEUDONIEM_SLEUTEL" in result.stderr
 
 
+def test_a_successful_run_prints_nothing_on_stderr(measured):
+    """Progress goes to stdout; stderr is for the one-paragraph failure message only (a library's
+    English warning at exit, such as the resource tracker's about a leaked semaphore, is a defect)."""
+    _, _, result = measured
+    assert result.returncode == 0
+    assert result.stderr == ""
+
+
 def test_run_history_is_kept_in_a_persistent_dagster_instance(measured):
     _, warehouse, _ = measured
     home = warehouse.with_name(warehouse.name + ".dagster")

@@ -31,7 +31,7 @@ class GxWorkerResource(ConfigurableResource):
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._pool is not None:
-            werkproces.stop(self._pool)
+            werkproces.stop(self._pool, self._warm)
             self._pool = None
 
     def submit(self, suite: str, frame_path: Path, docs_dir: Path | None) -> Future:
