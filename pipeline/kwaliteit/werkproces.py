@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,10 +41,20 @@ def _worker_start(parent: int) -> None:
     # Registered first, so it runs last at exit: after multiprocessing has flushed the result queue
     # and the other exit handlers ran, leave without Python's finalisation, which frees GX's ~2,000
     # modules one by one (1.7 s of CPU while the run waits in shutdown()).
-    atexit.register(os._exit, 0)
+    atexit.register(_exit_now)
     from pipeline.kwaliteit.gx import import_gx
 
     import_gx()
+
+
+def _exit_now() -> None:
+    """The worker's last exit handler: flush what it printed, then leave at once (exit code 0)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
+    os._exit(0)
 
 
 def stop(pool: ProcessPoolExecutor, warm: Future) -> None:
