@@ -184,6 +184,28 @@ def test_r1_cutoff_override(werkdb):
     ]
 
 
+def test_r1_a_tie_on_top_under_the_runs_own_cutoff_counts_for_nothing(werkdb):
+    """With the reference cut-off (1 May) record (A,'t') has one final version, delivered 1 April, so
+    the cross-row rule dubbele_versie quarantines nothing. Under --cutoff-date 2022-03-01 the two
+    versions of 1 February, both volgnummer 1, are on top: the final version is ambiguous and the
+    record counts for nothing (never one of the two at random). Record (A,'u') has a tie below its
+    final version: harmless."""
+    insert(werkdb, "ingest.polis", [
+        polis(2, "t", "2021-12-01", "2021-12-31", 10, aanlever="2022-01-10", volgnummer=1),
+        polis(3, "t", "2021-12-01", "2021-12-31", 20, aanlever="2022-02-01", volgnummer=1),
+        polis(4, "t", "2021-12-01", "2021-12-31", 30, aanlever="2022-02-01", volgnummer=1),
+        polis(5, "t", "2021-12-01", "2021-12-31", 40, aanlever="2022-04-01", volgnummer=1),
+        polis(6, "u", "2021-12-01", "2021-12-31", 50, persoon="p2", aanlever="2022-01-10", volgnummer=2),
+        polis(7, "u", "2021-12-01", "2021-12-31", 60, persoon="p2", aanlever="2022-01-10", volgnummer=2),
+        polis(8, "u", "2021-12-01", "2021-12-31", 70, persoon="p2", aanlever="2022-02-20", volgnummer=1),
+    ])
+    run_step(werkdb, STEP_R1, 2021)
+    assert rows(werkdb, "SELECT regelnummer FROM werk.definitieve_versies ORDER BY 1") == [
+        {"regelnummer": 5}, {"regelnummer": 8}]
+    run_step(werkdb, STEP_R1, 2021, afsluitdatum="2022-03-01")
+    assert rows(werkdb, "SELECT regelnummer FROM werk.definitieve_versies ORDER BY 1") == [{"regelnummer": 8}]
+
+
 # --------------------------------------------------------------------------------------------
 # R2 + R3 — the December window and day-proportional apportioning (R3 test first, then R2)
 # --------------------------------------------------------------------------------------------
