@@ -1,4 +1,5 @@
-"""Where the project's own files live (SQL, reference data), independent of the working directory."""
+"""Where the project's own files live (SQL, reference data), independent of the working directory,
+and DuckDB's limits where the environment sets none."""
 
 from __future__ import annotations
 
@@ -15,6 +16,17 @@ DEMO_DATA_DIR = PROJECT_ROOT / "data" / "demo"
 # ~1.2 GiB at national scale) within 8 GiB: with 8GB, `bench --scale 1.0` peaked at 8.68 GiB.
 DUCKDB_MEMORY_LIMIT = "6GB"
 DUCKDB_THREADS = 2
+
+
+def duckdb_limits(temp_directory: Path) -> dict[str, str]:
+    """DuckDB's memory limit, threads and spill folder: the environment's, else the defaults above
+    (the pipeline's WarehouseResource and the national generator and floor both use this)."""
+    env = os.environ.get
+    return {
+        "memory_limit": env("BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY_LIMIT,
+        "threads": env("BANENAFSPRAAK_DUCKDB_THREADS") or str(DUCKDB_THREADS),
+        "temp_directory": env("BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY") or str(temp_directory),
+    }
 
 
 def file_sha256(path: Path) -> str:

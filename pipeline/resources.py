@@ -12,14 +12,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 from dagster import ConfigurableResource, EnvVar
 
-from pipeline.paths import DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS, REFERENCE_DIR
+from pipeline.paths import REFERENCE_DIR, duckdb_limits
 from pipeline.sqlfiles import run_sql, sql_hash
 
 _BLOCK = 64  # SHA-256 block size in bytes (RFC 2104)
@@ -110,9 +109,8 @@ def guard_key(warehouse_path: Path, fingerprint: str) -> None:
 
 class WarehouseResource(ConfigurableResource):
     """The DuckDB warehouse. DuckDB's limits are configuration; unset, they come from the
-    environment when a connection is opened (BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT, default
-    paths.DUCKDB_MEMORY_LIMIT; BANENAFSPRAAK_DUCKDB_THREADS, default paths.DUCKDB_THREADS;
-    BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY)."""
+    environment when a connection is opened (pipeline/paths.py duckdb_limits:
+    BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT, _THREADS, _TEMP_DIRECTORY, else its defaults)."""
 
     path: str
     memory_limit: str | None = None
@@ -135,12 +133,11 @@ class WarehouseResource(ConfigurableResource):
         return self.work_dir / "werkruimte.duckdb"
 
     def duckdb_config(self) -> dict[str, str]:
-        env = os.environ.get
+        limits = duckdb_limits(self.work_dir / "spill")
         return {
-            "memory_limit": self.memory_limit or env("BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY_LIMIT,
-            "threads": str(self.threads or env("BANENAFSPRAAK_DUCKDB_THREADS") or DUCKDB_THREADS),
-            "temp_directory": self.temp_directory or env("BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY")
-            or str(self.work_dir / "spill"),
+            "memory_limit": self.memory_limit or limits["memory_limit"],
+            "threads": str(self.threads or limits["threads"]),
+            "temp_directory": self.temp_directory or limits["temp_directory"],
         }
 
     @contextlib.contextmanager

@@ -24,14 +24,13 @@ _TEMP_DIRECTORY, default a folder beside out_dir).
 from __future__ import annotations
 
 import math
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import duckdb
 
-from pipeline.paths import DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS, REFERENCE_DIR
+from pipeline.paths import REFERENCE_DIR, duckdb_limits
 from pipeline.sqlfiles import run_sql
 
 __all__ = ["generate_national", "parquet_to_csv", "national_sizes", "duckdb_settings", "connect"]
@@ -54,11 +53,7 @@ PER_SCALE = {
 
 def duckdb_settings(temp_directory: Path) -> dict[str, str]:
     """DuckDB limits from the pipeline's environment variables (README: DuckDB limits)."""
-    return {
-        "memory_limit": os.environ.get("BANENAFSPRAAK_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY_LIMIT,
-        "threads": os.environ.get("BANENAFSPRAAK_DUCKDB_THREADS") or str(DUCKDB_THREADS),
-        "temp_directory": os.environ.get("BANENAFSPRAAK_DUCKDB_TEMP_DIRECTORY") or str(temp_directory),
-    }
+    return duckdb_limits(temp_directory)
 
 
 def connect(temp_directory: Path) -> duckdb.DuckDBPyConnection:
